@@ -1,0 +1,22 @@
+{
+    "name": "Social Protection: Base",
+    "summary": "Roles, province offices, administrative areas, company/area access, XLSX writer",
+    "version": "18.0.1.0.0",
+    "category": "Social Protection",
+    "license": "LGPL-3",
+    "author": "SP MIS",
+    "website": "https://github.com/sp-mis/sp-mis",
+    "depends": ["base", "mail"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/sp_base_security.xml",
+        "security/ir.model.access.csv",
+        "views/sp_area_views.xml",
+        "views/sp_area_succession_views.xml",
+        "views/res_company_views.xml",
+        "views/res_users_views.xml",
+        "views/sp_base_menus.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,5 @@
+from . import sp_area
+from . import sp_area_succession
+from . import sp_access_mixin
+from . import res_company
+from . import res_users

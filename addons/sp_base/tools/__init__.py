@@ -1,0 +1,1 @@
+from .xlsx import SpXlsxWriter, csv_safe

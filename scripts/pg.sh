@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Starts or reuses PostgreSQL for the suite and prints the connection settings as shell exports.
+#
+# - When SP_DB_HOST is set (an existing server), nothing is started: the settings are checked.
+# - Otherwise a project-local cluster lives in .local/pg (ignored by git), listening on a Unix
+#   socket in .local/pg/run only: the embedded default. It is created on first use.
+# The role is SP_DB_USER (default "odoo"): Odoo refuses to connect as "postgres".
+#
+# Usage: eval "$(scripts/pg.sh)"      (prints: export SP_DB_HOST=... SP_DB_PORT=... SP_DB_USER=...)
+#        scripts/pg.sh stop
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+user="${SP_DB_USER:-odoo}"
+port="${SP_DB_PORT:-5432}"
+log() { echo "pg: $*" >&2; }
+
+if [ -n "${SP_DB_HOST:-}" ]; then
+  log "using the configured server ${SP_DB_HOST}:${port} as ${user}"
+  echo "export SP_DB_HOST='${SP_DB_HOST}' SP_DB_PORT='${port}' SP_DB_USER='${user}' SP_DB_PASSWORD='${SP_DB_PASSWORD:-}'"
+  exit 0
+fi
+
+bindir="${SP_PG_BINDIR:-}"
+if [ -z "$bindir" ]; then
+  for v in 17 16 15; do
+    if [ -x "/usr/lib/postgresql/$v/bin/initdb" ]; then bindir="/usr/lib/postgresql/$v/bin"; break; fi
+  done
+fi
+[ -n "$bindir" ] || bindir="$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")"
+if [ ! -x "$bindir/initdb" ]; then
+  log "PostgreSQL 15+ server binaries not found: install the Debian package 'postgresql' (or set SP_DB_HOST)."
+  exit 1
+fi
+
+data="$root/.local/pg/data"
+sock="$root/.local/pg/run"
+# PostgreSQL refuses to run as root: the cluster then belongs to the 'postgres' system user.
+as=()
+if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
+
+if [ "${1:-}" = stop ]; then
+  [ -f "$data/postmaster.pid" ] && "${as[@]}" "$bindir/pg_ctl" -D "$data" -m fast stop >&2 || true
+  exit 0
+fi
+
+mkdir -p "$root/.local/pg"
+if [ ! -f "$data/PG_VERSION" ]; then
+  log "creating the project-local cluster in .local/pg"
+  mkdir -p "$data" "$sock"
+  [ ${#as[@]} -gt 0 ] && chown -R postgres: "$root/.local/pg"
+  "${as[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$sock'
+port = $port
+max_connections = 100
+shared_buffers = 512MB
+work_mem = 32MB
+maintenance_work_mem = 256MB
+synchronous_commit = off
+fsync = off
+full_page_writes = off
+max_wal_size = 4GB
+CONF
+fi
+if ! "${as[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  log "starting the project-local cluster (socket $sock)"
+  "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$root/.local/pg/server.log" -w -t 60 start >/dev/null
+fi
+# The role Odoo uses; CREATEDB so that the test command can make fresh databases.
+"${as[@]}" "$bindir/psql" -h "$sock" -p "$port" -U postgres -d postgres -qtAc \
+  "SELECT 1 FROM pg_roles WHERE rolname = '$user'" | grep -q 1 \
+  || "${as[@]}" "$bindir/psql" -h "$sock" -p "$port" -U postgres -d postgres -qc \
+     "CREATE ROLE \"$user\" LOGIN SUPERUSER" >/dev/null
+echo "export SP_DB_HOST='$sock' SP_DB_PORT='$port' SP_DB_USER='$user' SP_DB_PASSWORD=''"
