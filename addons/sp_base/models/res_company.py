@@ -35,7 +35,7 @@ class ResCompany(models.Model):
         old_areas = self.sp_area_id if "sp_area_id" in vals else self.env["sp.area"]
         res = super().write(vals)
         if "sp_area_id" in vals:
-            old_areas.write({"company_id": False})
+            old_areas.sudo().write({"company_id": False})
             (old_areas - self.sp_area_id)._sp_propagate_company()
             self._sp_link_areas()
         return res

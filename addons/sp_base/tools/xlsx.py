@@ -85,7 +85,7 @@ class _Sheet:
     def __init__(self, book, name, columns, title):
         self.book = book
         # Sheet names: at most 31 characters, none of []:*?/\
-        clean = "".join(c for c in name if c not in "[]:*?/\\")[:31] or "Sheet"
+        clean = "".join(" " if c in "[]:*?/\\" else c for c in name)[:31].strip() or "Sheet"
         self.sheet = book.workbook.add_worksheet(clean)
         self.kinds = []
         row = 0

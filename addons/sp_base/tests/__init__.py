@@ -1,0 +1,2 @@
+from . import test_area
+from . import test_xlsx
