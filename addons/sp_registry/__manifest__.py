@@ -1,0 +1,23 @@
+{
+    "name": "Social Protection: Registry",
+    "summary": "Households and people, registry events, duplicate review",
+    "version": "18.0.1.0.0",
+    "category": "Social Protection",
+    "license": "LGPL-3",
+    "author": "SP MIS",
+    "website": "https://github.com/sp-mis/sp-mis",
+    "depends": ["sp_base", "mail"],
+    "data": [
+        "security/sp_registry_security.xml",
+        "security/ir.model.access.csv",
+        "data/sp_ethnicity_data.xml",
+        "data/sp_registry_cron.xml",
+        "views/sp_ethnicity_views.xml",
+        "views/sp_household_views.xml",
+        "views/sp_individual_views.xml",
+        "views/sp_registry_event_views.xml",
+        "views/sp_registry_duplicate_views.xml",
+        "views/sp_registry_menus.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,243 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools.sql import create_index, ensure_unaccent_lower
+
+POVERTY_STATUSES = [
+    ("poor", "Poor"),
+    ("near_poor", "Near-poor"),
+    ("middle", "Middle living standard"),
+    ("none", "Not classified"),
+]
+
+
+class SpHousehold(models.Model):
+    _name = "sp.household"
+    _description = "Household"
+    _inherit = ["sp.access.mixin", "mail.thread"]
+    _order = "code desc, id desc"
+    _rec_names_search = ["code", "head_id.name"]
+
+    code = fields.Char(
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="<commune code>-<6 digits>, given when the household is registered.",
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    area_id = fields.Many2one(
+        string="Commune / village",
+        required=True,
+        tracking=True,
+        domain="[('level', 'in', ('commune', 'village')), ('scheme', '=', '2025')]",
+    )
+    company_id = fields.Many2one(tracking=True)
+    commune_id = fields.Many2one(
+        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
+        help="The commune of the household's area (the area itself or the parent of a village).",
+    )
+    province_id = fields.Many2one(
+        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
+    )
+    street = fields.Char("Hamlet / street", tracking=True, help="Hamlet, group, house number, street.")
+    head_id = fields.Many2one(
+        "sp.individual", string="Head", tracking=True, index="btree_not_null",
+        domain="[('household_id', '=', id)]", copy=False,
+    )
+    member_ids = fields.One2many("sp.individual", "household_id", string="Members")
+    member_count = fields.Integer(compute="_compute_member_count", store=True)
+    phone = fields.Char(related="head_id.phone", string="Head's phone")
+    poverty_status = fields.Selection(
+        POVERTY_STATUSES, default="none", required=True, tracking=True, index=True,
+        help="Current status; the yearly history keeps each annual review's result.",
+    )
+    poverty_history_ids = fields.One2many(
+        "sp.household.poverty.history", "household_id", string="Poverty history"
+    )
+    event_ids = fields.One2many("sp.registry.event", "household_id", string="Registry events")
+    notes = fields.Text()
+
+    _sql_constraints = [("code_uniq", "unique(code)", "A household code must be unique.")]
+
+    def init(self):
+        ensure_unaccent_lower(self.env.cr)
+        # One counter per commune, bumped by the set-based code assignment (a row lock per
+        # commune serialises concurrent registrations in that commune only).
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS sp_household_code_counter (
+                commune_id integer PRIMARY KEY REFERENCES sp_area(id) ON DELETE CASCADE,
+                last_value integer NOT NULL
+            )
+        """)
+        create_index(self.env.cr, "sp_household_code_trgm", "sp_household", "code gin_trgm_ops",
+                     "gin")
+
+    @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
+    def _compute_commune_id(self):
+        for household in self:
+            area = household.area_id
+            household.commune_id = area.parent_id if area.level == "village" else area
+            household.province_id = area.province_id
+
+    @api.depends("member_ids")
+    def _compute_member_count(self):
+        data = self.env["sp.individual"]._read_group(
+            [("household_id", "in", self.ids)], ["household_id"], ["__count"])
+        counts = {household.id: count for household, count in data}
+        for household in self:
+            household.member_count = counts.get(household.id, 0)
+
+    @api.depends("code", "head_id.name")
+    def _compute_display_name(self):
+        for household in self:
+            head = household.head_id.name
+            household.display_name = (
+                "%s - %s" % (household.code, head) if head else household.code or _("New household")
+            )
+
+    @api.constrains("area_id")
+    def _check_area_level(self):
+        for household in self:
+            if household.area_id.level not in ("commune", "village"):
+                raise ValidationError(_(
+                    "Household %(code)s must be registered in a commune or a village, not in "
+                    "%(area)s.", code=household.code or "", area=household.area_id.display_name))
+
+    @api.constrains("head_id", "member_ids")
+    def _check_head(self):
+        for household in self.filtered("head_id"):
+            if household.head_id.household_id != household:
+                raise ValidationError(_(
+                    "%(person)s cannot head household %(code)s: they are not one of its members.",
+                    person=household.head_id.name, code=household.code))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        households = super().create(vals_list)
+        households._sp_assign_codes()
+        return households
+
+    def _sp_assign_codes(self):
+        """Give a code to every household of ``self`` (or, with an empty recordset, of the whole
+        table) that has none, set-based: ``<commune code>-<6 digits>`` from a counter per commune.
+
+        Bulk loaders insert rows with ``code`` NULL and call
+        ``env['sp.household']._sp_assign_codes()`` once: one statement for any number of rows.
+        """
+        self.flush_model(["code", "commune_id"])
+        ids_filter = SQL("AND h.id = ANY(%s)", self.ids) if self else SQL("")
+        self.env.cr.execute(SQL(
+            """
+            WITH todo AS (
+                SELECT h.id, h.commune_id,
+                       ROW_NUMBER() OVER (PARTITION BY h.commune_id ORDER BY h.id) AS rank
+                  FROM sp_household h
+                 WHERE h.code IS NULL AND h.commune_id IS NOT NULL %(ids_filter)s
+            ), counted AS (
+                SELECT commune_id, COUNT(*) AS n FROM todo GROUP BY commune_id
+            ), existing AS (
+                -- codes loaded as they were (e.g. by an import) must never be given again
+                SELECT k.commune_id, k.n, COALESCE(MAX(SUBSTRING(h.code FROM '-([0-9]{6})$')::int)
+                           FILTER (WHERE SPLIT_PART(h.code, '-', 1) = a.code), 0) AS top
+                  FROM counted k
+                  JOIN sp_area a ON a.id = k.commune_id
+                  LEFT JOIN sp_household h ON h.commune_id = k.commune_id AND h.code IS NOT NULL
+                 GROUP BY k.commune_id, k.n
+            ), reserved AS (
+                INSERT INTO sp_household_code_counter AS c (commune_id, last_value)
+                SELECT commune_id, top + n FROM existing
+                    ON CONFLICT (commune_id) DO UPDATE
+                   SET last_value = GREATEST(
+                        c.last_value + (SELECT n FROM counted WHERE commune_id = EXCLUDED.commune_id),
+                        EXCLUDED.last_value)
+                RETURNING c.commune_id, c.last_value
+            )
+            UPDATE sp_household h
+               SET code = a.code || '-' || LPAD((r.last_value - k.n + t.rank)::text, 6, '0')
+              FROM todo t
+              JOIN reserved r ON r.commune_id = t.commune_id
+              JOIN counted k ON k.commune_id = t.commune_id
+              JOIN sp_area a ON a.id = t.commune_id
+             WHERE h.id = t.id
+            RETURNING h.id
+            """,
+            ids_filter=ids_filter,
+        ))
+        done = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model(["code", "display_name"])
+        return done
+
+    # ------------------------------------------------------------------ actions
+    def _sp_event_action(self, event_type):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sp.registry.event",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_type": event_type,
+                "default_household_id": self.id,
+                "default_area_id": self.area_id.id,
+            },
+        }
+
+    def action_event_birth(self):
+        return self._sp_event_action("birth")
+
+    def action_event_member_in(self):
+        return self._sp_event_action("member_in")
+
+    def action_event_split(self):
+        return self._sp_event_action("split")
+
+    def action_event_merge(self):
+        return self._sp_event_action("merge")
+
+    def action_event_move(self):
+        return self._sp_event_action("move")
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sp_registry.sp_registry_event_action")
+        action["domain"] = ["|", "|", ("household_id", "=", self.id),
+                            ("target_household_id", "=", self.id),
+                            ("individual_id.household_id", "=", self.id)]
+        action["context"] = {"default_household_id": self.id}
+        return action
+
+    def _sp_sync_poverty_status(self):
+        """The current status is the one of the latest year in the history (set-based)."""
+        if not self:
+            return
+        self.env["sp.household.poverty.history"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            UPDATE sp_household h SET poverty_status = latest.status
+              FROM (SELECT DISTINCT ON (household_id) household_id, status
+                      FROM sp_household_poverty_history
+                     WHERE household_id = ANY(%s)
+                     ORDER BY household_id, year DESC) latest
+             WHERE h.id = latest.household_id AND h.poverty_status IS DISTINCT FROM latest.status
+            RETURNING h.id
+            """,
+            self.ids,
+        ))
+        changed = self.browse(row[0] for row in self.env.cr.fetchall())
+        if changed:
+            self.env.cr.execute(SQL(
+                """UPDATE sp_individual i SET poverty_status = h.poverty_status
+                     FROM sp_household h
+                    WHERE h.id = i.household_id AND h.id = ANY(%s)""", changed.ids))
+        self.invalidate_model(["poverty_status"])
+        self.env["sp.individual"].invalidate_model(["poverty_status"])
+        for household in changed:
+            household.message_post(body=_("Poverty status from the %(year)s review: %(status)s.",
+                                          year=household.poverty_history_ids[:1].year,
+                                          status=household._sp_poverty_label()))
+
+    def _sp_poverty_label(self):
+        return dict(self._fields["poverty_status"]._description_selection(self.env)).get(
+            self.poverty_status)

@@ -1,0 +1,54 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .sp_household import POVERTY_STATUSES
+
+
+class SpHouseholdPovertyHistory(models.Model):
+    _name = "sp.household.poverty.history"
+    _description = "Household poverty status of a year"
+    _inherit = ["sp.access.mixin"]
+    _order = "year desc, id desc"
+
+    household_id = fields.Many2one(
+        "sp.household", required=True, index=True, ondelete="cascade",
+    )
+    area_id = fields.Many2one(
+        related="household_id.area_id", store=True, readonly=True, precompute=True,
+    )
+    year = fields.Integer(required=True, aggregator=False)
+    status = fields.Selection(POVERTY_STATUSES, required=True)
+    decision_ref = fields.Char(
+        "Source decision", help="Decision of the commune chairman that recognised the status."
+    )
+    decision_date = fields.Date()
+
+    _sql_constraints = [
+        ("household_year_uniq", "unique(household_id, year)",
+         "A household has one poverty status per year."),
+    ]
+
+    @api.constrains("year")
+    def _check_year(self):
+        this_year = fields.Date.context_today(self).year
+        for rec in self:
+            if not 2000 <= rec.year <= this_year + 1:
+                raise ValidationError(_("%s is not a plausible year of poverty review.", rec.year))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.household_id._sp_sync_poverty_status()
+        return records
+
+    def write(self, vals):
+        households = self.household_id
+        res = super().write(vals)
+        (households | self.household_id)._sp_sync_poverty_status()
+        return res
+
+    def unlink(self):
+        households = self.household_id
+        res = super().unlink()
+        households.exists()._sp_sync_poverty_status()
+        return res

@@ -1,0 +1,510 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import (
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_legacy_id_number,
+    validate_phone,
+)
+from ..tools.sql import create_index, ensure_unaccent_lower
+
+RELATIONSHIPS = [
+    ("head", "Head of household"),
+    ("spouse", "Spouse"),
+    ("child", "Child"),
+    ("parent", "Parent"),
+    ("grandchild", "Grandchild"),
+    ("sibling", "Sibling"),
+    ("other", "Other"),
+]
+DISABILITY_LEVELS = [
+    ("none", "None"),
+    ("mild", "Mild"),
+    ("severe", "Severe"),
+    ("particularly_severe", "Particularly severe"),
+]
+# (key, label, first age of the band); a person belongs to the last band whose start <= age.
+AGE_BANDS = [
+    ("0_2", "0-2", 0),
+    ("3_5", "3-5", 3),
+    ("6_15", "6-15", 6),
+    ("16_22", "16-22", 16),
+    ("23_59", "23-59", 23),
+    ("60_74", "60-74", 60),
+    ("75_79", "75-79", 75),
+    ("80", "80 and over", 80),
+]
+
+
+def age_band_of(age):
+    band = False
+    for key, _label, start in AGE_BANDS:
+        if age is not None and age >= start:
+            band = key
+    return band
+
+
+class SpIndividual(models.Model):
+    _name = "sp.individual"
+    _description = "Person"
+    _inherit = ["sp.access.mixin", "mail.thread"]
+    _order = "household_id, id"
+    _rec_names_search = ["name", "id_number"]
+
+    name = fields.Char("Full name", required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    household_id = fields.Many2one(
+        "sp.household", string="Household", index=True, tracking=True, ondelete="restrict",
+    )
+    relationship = fields.Selection(
+        RELATIONSHIPS, string="Relationship to the head", tracking=True, default="other",
+    )
+    is_head = fields.Boolean(compute="_compute_is_head", string="Head")
+    area_id = fields.Many2one(
+        string="Commune / village",
+        compute="_compute_area_id", store=True, precompute=True, readonly=False, tracking=True,
+        domain="[('level', 'in', ('commune', 'village')), ('scheme', '=', '2025')]",
+        help="The household's area; for a person without a household, set it directly.",
+    )
+    company_id = fields.Many2one(tracking=True)
+    commune_id = fields.Many2one(
+        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
+    )
+    province_id = fields.Many2one(
+        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
+    )
+    gender = fields.Selection([("male", "Male"), ("female", "Female")], required=True, tracking=True)
+    birthdate = fields.Date(
+        "Birth date", tracking=True,
+        help="When only the year (or month) is known, the first day of that year (or month), "
+        "with the precision saying so.",
+    )
+    birthdate_precision = fields.Selection(
+        [("day", "Day"), ("month", "Month"), ("year", "Year only")],
+        string="Birth date precision", default="day", required=True,
+    )
+    birth_year = fields.Integer(
+        compute="_compute_birth_year", store=True, precompute=True, index=True, aggregator=False,
+    )
+    age = fields.Integer(compute="_compute_age")
+    age_band = fields.Selection(
+        [(key, label) for key, label, _start in AGE_BANDS],
+        compute="_compute_age_band", store=True, precompute=True, index=True,
+        help="Refreshed when the birth date changes and every night by a scheduled action, "
+        "set-based, for people whose band changed.",
+    )
+    id_number = fields.Char(
+        "Personal ID", tracking=True, copy=False,
+        help="12-digit personal identification number (CCCD). Unique in the registry.",
+    )
+    id_number_warning = fields.Char(compute="_compute_id_number_warning")
+    legacy_id_number = fields.Char(
+        "Old ID card number", tracking=True, copy=False, index="btree_not_null",
+        help="9-digit CMND (or 12-digit old CCCD) from older records.",
+    )
+    poverty_status = fields.Selection(
+        related="household_id.poverty_status", store=True, index=True, string="Poverty status",
+    )
+    ethnicity_id = fields.Many2one("sp.ethnicity", string="Ethnicity", tracking=True, index=True)
+    phone = fields.Char(tracking=True, index="btree_not_null")
+    disability_level = fields.Selection(
+        DISABILITY_LEVELS, default="none", required=True, tracking=True, index=True,
+    )
+    disability_certificate_date = fields.Date(tracking=True)
+    is_pregnant = fields.Boolean("Pregnant", tracking=True)
+    in_school = fields.Boolean("Attending school", tracking=True)
+    has_health_insurance = fields.Boolean("Health insurance", tracking=True)
+    health_insurance_number = fields.Char()
+    health_insurance_expiry = fields.Date()
+    date_of_death = fields.Date("Date of death", tracking=True)
+    is_deceased = fields.Boolean(
+        "Deceased", compute="_compute_is_deceased", store=True, precompute=True, index=True,
+    )
+    event_ids = fields.One2many("sp.registry.event", "individual_id", string="Registry events")
+    notes = fields.Text()
+
+    # ------------------------------------------------------------------ database objects
+    def init(self):
+        cr = self.env.cr
+        ensure_unaccent_lower(cr)
+        # Unique when set: NULL (no ID yet) is allowed for any number of people.
+        cr.execute("CREATE UNIQUE INDEX IF NOT EXISTS sp_individual_id_number_uniq "
+                   "ON sp_individual (id_number) WHERE id_number IS NOT NULL")
+        create_index(cr, "sp_individual_name_key_trgm", "sp_individual",
+                     "sp_unaccent_lower(name) gin_trgm_ops", "gin")
+        create_index(cr, "sp_individual_dedup_block", "sp_individual", "commune_id, birth_year",
+                     where="active")
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("household_id.area_id")
+    def _compute_area_id(self):
+        for person in self:
+            person.area_id = person.household_id.area_id or person.area_id
+
+    @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
+    def _compute_commune_id(self):
+        for person in self:
+            area = person.area_id
+            person.commune_id = area.parent_id if area.level == "village" else area
+            person.province_id = area.province_id
+
+    @api.depends("household_id.head_id")
+    def _compute_is_head(self):
+        for person in self:
+            person.is_head = bool(person.household_id) and person.household_id.head_id == person
+
+    @api.depends("birthdate")
+    def _compute_birth_year(self):
+        for person in self:
+            person.birth_year = person.birthdate.year if person.birthdate else 0
+
+    @api.depends("birthdate", "date_of_death")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            end = min(person.date_of_death or today, today)
+            person.age = relativedelta(end, person.birthdate).years if person.birthdate else 0
+
+    @api.depends("birthdate", "date_of_death")
+    def _compute_age_band(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            if not person.birthdate:
+                person.age_band = False
+                continue
+            end = min(person.date_of_death or today, today)
+            person.age_band = age_band_of(relativedelta(end, person.birthdate).years)
+
+    @api.depends("date_of_death")
+    def _compute_is_deceased(self):
+        for person in self:
+            person.is_deceased = bool(person.date_of_death)
+
+    @api.depends("id_number")
+    def _compute_id_number_warning(self):
+        for person in self:
+            _errors, warnings = validate_id_number(person.id_number, lang=self.env.lang)
+            person.id_number_warning = " ".join(warnings) or False
+
+    @api.depends("name", "id_number", "birth_year")
+    def _compute_display_name(self):
+        for person in self:
+            extra = person.id_number or person.birth_year or ""
+            person.display_name = "%s (%s)" % (person.name, extra) if extra else person.name
+
+    # ------------------------------------------------------------------ search
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        """Names are searched without accents or case: 'nguyen van an' finds 'Nguyễn Văn An'.
+
+        The condition uses the expression of the trigram index sp_individual_name_key_trgm.
+        """
+        if fname == "name" and operator in ("ilike", "not ilike", "=ilike") and value \
+                and isinstance(value, str):
+            pattern = value if operator == "=ilike" else "%" + value + "%"
+            sql = SQL("(sp_unaccent_lower(%s) LIKE sp_unaccent_lower(%s))",
+                      self._field_to_sql(alias, "name", query), pattern)
+            return SQL("(NOT %s)", sql) if operator == "not ilike" else sql
+        if fname in ("phone", "id_number") and isinstance(value, str) and value:
+            normalize = normalize_phone if fname == "phone" else normalize_id_number
+            value = normalize(value) or value
+        return super()._condition_to_sql(alias, fname, operator, value, query)
+
+    # ------------------------------------------------------------------ checks
+    @api.constrains("id_number", "gender", "birthdate", "birthdate_precision")
+    def _check_id_number(self):
+        for person in self.filtered("id_number"):
+            errors, _warnings = validate_id_number(
+                person.id_number, person.gender, person.birth_year or None, lang=self.env.lang)
+            if errors:
+                raise ValidationError(_("%(name)s: %(errors)s", name=person.name,
+                                        errors=" ".join(errors)))
+
+    @api.model
+    def _sp_check_id_numbers_free(self, numbers, names, exclude_ids=()):
+        """Refuse personal IDs already in the registry or given twice, with a clear message.
+
+        Runs before the rows are written (the database's unique index is the last guard).
+        """
+        seen = {}
+        for number, name in zip(numbers, names, strict=True):
+            if number in seen:
+                raise ValidationError(_(
+                    "%(name)s and %(other)s cannot have the same personal ID %(number)s.",
+                    name=name, other=seen[number], number=number))
+            seen[number] = name
+        if not seen:
+            return
+        self.env.cr.execute(SQL(
+            """SELECT i.id_number, c.name
+                 FROM sp_individual i JOIN res_company c ON c.id = i.company_id
+                WHERE i.id_number = ANY(%s) AND NOT (i.id = ANY(%s))""",
+            list(seen), list(exclude_ids),
+        ))
+        for number, office in self.env.cr.fetchall():
+            raise ValidationError(_(
+                "The personal ID %(number)s of %(name)s is already registered for another "
+                "person (%(office)s). Search the registry for it, or record a correction.",
+                number=number, name=seen[number], office=office))
+
+    @api.constrains("legacy_id_number")
+    def _check_legacy_id_number(self):
+        for person in self.filtered("legacy_id_number"):
+            errors, _warnings = validate_legacy_id_number(person.legacy_id_number, self.env.lang)
+            if errors:
+                raise ValidationError(_("%(name)s: %(errors)s", name=person.name,
+                                        errors=" ".join(errors)))
+
+    @api.constrains("phone")
+    def _check_phone(self):
+        for person in self.filtered("phone"):
+            errors, _warnings = validate_phone(person.phone, self.env.lang)
+            if errors:
+                raise ValidationError(_("%(name)s: %(errors)s", name=person.name,
+                                        errors=" ".join(errors)))
+
+    @api.constrains("birthdate", "date_of_death", "disability_certificate_date")
+    def _check_dates(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            if person.birthdate and person.birthdate > today:
+                raise ValidationError(_(
+                    "The birth date of %(name)s (%(date)s) is in the future.",
+                    name=person.name, date=person.birthdate))
+            if person.birthdate and person.birthdate.year < 1880:
+                raise ValidationError(_(
+                    "The birth date of %(name)s (%(date)s) is not plausible.",
+                    name=person.name, date=person.birthdate))
+            if person.date_of_death and person.date_of_death > today:
+                raise ValidationError(_(
+                    "The date of death of %(name)s (%(date)s) is in the future.",
+                    name=person.name, date=person.date_of_death))
+            if person.date_of_death and person.birthdate and \
+                    person.date_of_death < person.birthdate:
+                raise ValidationError(_(
+                    "%(name)s cannot have died (%(death)s) before being born (%(birth)s).",
+                    name=person.name, death=person.date_of_death, birth=person.birthdate))
+            if person.disability_certificate_date and person.birthdate and \
+                    person.disability_certificate_date < person.birthdate:
+                raise ValidationError(_(
+                    "The disability certificate of %(name)s is dated before their birth.",
+                    name=person.name))
+
+    @api.constrains("relationship", "household_id")
+    def _check_one_head(self):
+        households = self.filtered(lambda p: p.relationship == "head").household_id
+        if not households:
+            return
+        data = self.sudo()._read_group(
+            [("household_id", "in", households.ids), ("relationship", "=", "head")],
+            ["household_id"], ["id:recordset"], having=[("__count", ">", 1)])
+        for household, heads in data:
+            raise ValidationError(_(
+                "Household %(code)s cannot have two heads (%(names)s): change the relationship "
+                "of one of them.", code=household.code, names=", ".join(heads.mapped("name"))))
+
+    @api.constrains("household_id", "area_id")
+    def _check_area(self):
+        for person in self:
+            if person.household_id and person.area_id != person.household_id.area_id:
+                raise ValidationError(_(
+                    "%(name)s lives in household %(code)s, so their area is the household's.",
+                    name=person.name, code=person.household_id.code))
+            if not person.area_id:
+                raise ValidationError(_(
+                    "%(name)s needs a household or a commune.", name=person.name))
+
+    # ------------------------------------------------------------------ create / write
+    @api.model
+    def _sp_clean_vals(self, vals):
+        """Normalise identifiers and the birth date as the precision says."""
+        for fname, normalize in (("id_number", normalize_id_number),
+                                 ("legacy_id_number", normalize_id_number),
+                                 ("phone", normalize_phone)):
+            if fname in vals:
+                vals[fname] = normalize(vals[fname])
+        if vals.get("birthdate") and vals.get("birthdate_precision") in ("month", "year"):
+            date = fields.Date.to_date(vals["birthdate"])
+            vals["birthdate"] = date.replace(
+                day=1, month=1 if vals["birthdate_precision"] == "year" else date.month)
+        if "name" in vals and isinstance(vals["name"], str):
+            vals["name"] = " ".join(vals["name"].split())
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._sp_clean_vals(dict(vals)) for vals in vals_list]
+        with_id = [vals for vals in vals_list if vals.get("id_number")]
+        self._sp_check_id_numbers_free([v["id_number"] for v in with_id],
+                                       [v.get("name") for v in with_id])
+        people = super().create(vals_list)
+        people._sp_sync_heads()
+        return people
+
+    def write(self, vals):
+        vals = self._sp_clean_vals(dict(vals))
+        if vals.get("birthdate") and "birthdate_precision" not in vals and \
+                len(set(self.mapped("birthdate_precision"))) == 1 and \
+                self[:1].birthdate_precision != "day":
+            vals = self._sp_clean_vals(dict(vals, birthdate_precision=self[:1].birthdate_precision))
+        if vals.get("id_number"):
+            self._sp_check_id_numbers_free([vals["id_number"]] * len(self),
+                                           self.mapped("name"), self.ids)
+        old_households = self.household_id if "household_id" in vals else None
+        res = super().write(vals)
+        if "relationship" in vals or "household_id" in vals:
+            self._sp_sync_heads(old_households)
+        return res
+
+    def _sp_sync_heads(self, old_households=None):
+        """Keep household.head_id and relationship == 'head' in agreement."""
+        if old_households:
+            for household in old_households:
+                if household.head_id and household.head_id.household_id != household:
+                    household.head_id = False
+        for person in self:
+            household = person.household_id
+            if person.relationship == "head" and household and household.head_id != person:
+                household.head_id = person
+            elif person.relationship != "head" and household.head_id == person:
+                household.head_id = False
+
+    # ------------------------------------------------------------------ scheduled
+    @api.model
+    def _cron_refresh_age_band(self):
+        """Set-based: update the stored age band of people whose band changed (birthdays).
+
+        One statement over the table; people whose band did not change are not written.
+        """
+        cases = SQL(" ").join(
+            SQL("WHEN a >= %s THEN %s", start, key) for key, _label, start in reversed(AGE_BANDS))
+        self.env.cr.execute(SQL(
+            """
+            WITH ages AS (
+                SELECT id, DATE_PART('year', AGE(LEAST(COALESCE(date_of_death, %(today)s),
+                                                      %(today)s), birthdate))::int AS a
+                  FROM sp_individual WHERE birthdate IS NOT NULL
+            )
+            UPDATE sp_individual i SET age_band = CASE %(cases)s END
+              FROM ages
+             WHERE i.id = ages.id AND i.age_band IS DISTINCT FROM CASE %(cases)s END
+            """,
+            today=fields.Date.context_today(self), cases=cases,
+        ))
+        self.invalidate_model(["age_band"])
+
+    # ------------------------------------------------------------------ actions
+    def _sp_event_action(self, event_type):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sp.registry.event",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_type": event_type,
+                "default_individual_id": self.id,
+                "default_household_id": self.household_id.id,
+                "default_area_id": self.area_id.id,
+            },
+        }
+
+    def action_event_death(self):
+        return self._sp_event_action("death")
+
+    def action_event_member_out(self):
+        return self._sp_event_action("member_out")
+
+    def action_event_correction(self):
+        return self._sp_event_action("correction")
+
+
+    # ------------------------------------------------------------------ duplicates
+    # Filled on the kept person from the archived one when the kept person has no value.
+    MERGE_FILL_FIELDS = (
+        "id_number", "legacy_id_number", "phone", "ethnicity_id", "birthdate",
+        "disability_certificate_date", "health_insurance_number", "health_insurance_expiry",
+        "date_of_death",
+    )
+
+    def _sp_merge_duplicate(self, drop):
+        """Keep ``self``, archive ``drop``: links to ``drop`` from any model now point to
+        ``self``, empty fields of ``self`` are filled from ``drop``, both chatters and an event
+        keep the history."""
+        self.ensure_one()
+        drop.ensure_one()
+        if self == drop:
+            raise UserError(_("A person cannot be merged with themselves."))
+        (self | drop).check_access("write")
+        if self.id_number and drop.id_number and self.id_number != drop.id_number:
+            raise UserError(_(
+                "%(a)s and %(b)s have different personal IDs (%(ida)s, %(idb)s): they are two "
+                "people.", a=self.name, b=drop.name, ida=self.id_number, idb=drop.id_number))
+        snapshot = {f: self.env["sp.registry.event"]._sp_jsonable(drop[f])
+                    for f in ("name", "id_number", "legacy_id_number", "birthdate", "gender",
+                              "household_id", "phone")}
+        snapshot["individual_id"] = drop.id
+        fill = {f: drop[f] for f in self.MERGE_FILL_FIELDS if drop[f] and not self[f]}
+        fill = {f: (v.id if hasattr(v, "_name") else v) for f, v in fill.items()}
+        if "birthdate" in fill or (drop.birthdate_precision == "day" and
+                                   self.birthdate_precision != "day" and drop.birthdate):
+            fill.update(birthdate=drop.birthdate, birthdate_precision=drop.birthdate_precision)
+        drop_sudo = drop.sudo()
+        if drop.is_head and drop.household_id == self.household_id:
+            fill["relationship"] = "head"
+        drop_sudo.write({"id_number": False, "legacy_id_number": False, "relationship": "other",
+                         "household_id": False, "active": False, "area_id": drop.area_id.id})
+        self.sudo()._sp_repoint_links(drop)
+        if fill:
+            self.sudo().write(fill)
+        event = self.env["sp.registry.event"].sudo().create({
+            "type": "dedup",
+            "individual_id": self.id,
+            "area_id": self.area_id.id,
+            "reason": _("Duplicate of %(name)s merged into this person.", name=drop.name),
+        })
+        event.write({"old_values": snapshot, "new_values": {"kept_id": self.id}})
+        event.action_apply()
+        body = _("Merged with duplicate record %(name)s (id %(id)s), which is archived.",
+                 name=drop.name, id=drop.id)
+        self.message_post(body=body)
+        drop_sudo.message_post(body=_("Archived as a duplicate of %(name)s (id %(id)s).",
+                                      name=self.name, id=self.id))
+        return True
+
+    def _sp_repoint_links(self, drop):
+        """Point every stored reference to ``drop`` at ``self`` (set-based, any module)."""
+        skip = {("sp.registry.duplicate", "individual_a_id"),
+                ("sp.registry.duplicate", "individual_b_id"),
+                ("sp.registry.duplicate", "kept_id")}
+        fields_data = self.env["ir.model.fields"].sudo().search_read(
+            [("relation", "=", "sp.individual"), ("store", "=", True),
+             ("ttype", "in", ("many2one", "many2many"))],
+            ["model", "name", "ttype", "relation_table", "column1", "column2"])
+        for data in fields_data:
+            model = self.env.get(data["model"])
+            if model is None or (data["model"], data["name"]) in skip or model._abstract:
+                continue
+            field = model._fields.get(data["name"])
+            if field is None or not field.store:
+                continue
+            if field.type == "many2one":
+                model.flush_model([field.name])
+                self.env.cr.execute(SQL("UPDATE %s SET %s = %s WHERE %s = %s",
+                                        SQL.identifier(model._table), SQL.identifier(field.name),
+                                        self.id, SQL.identifier(field.name), drop.id))
+            else:
+                table, col1, col2 = field.relation, field.column1, field.column2
+                self.env.cr.execute(SQL(
+                    """INSERT INTO %(t)s (%(c1)s, %(c2)s)
+                       SELECT %(c1)s, %(keep)s FROM %(t)s WHERE %(c2)s = %(drop)s
+                       ON CONFLICT DO NOTHING""",
+                    t=SQL.identifier(table), c1=SQL.identifier(col1), c2=SQL.identifier(col2),
+                    keep=self.id, drop=drop.id))
+                self.env.cr.execute(SQL("DELETE FROM %s WHERE %s = %s", SQL.identifier(table),
+                                        SQL.identifier(col2), drop.id))
+            model.invalidate_model([field.name])
