@@ -2,13 +2,33 @@
 # shellcheck shell=bash
 SP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export TZ=UTC
-PY="${PYTHON:-python3}"
+# Where scripts/setup-odoo.sh puts Odoo 18.0 (outside the repository).
+SP_ODOO_DIR="${SP_ODOO_DIR:-$HOME/.local/share/odoo-18.0}"
+
+# The Python that runs Odoo: $PYTHON when set; else python3 when it has Odoo; else the virtual
+# environment scripts/setup-odoo.sh made (on systems whose python3 refuses pip installs); else python3.
+sp_detect_python() {
+  if [ -n "${PYTHON:-}" ]; then
+    PY="$PYTHON"
+  elif sp_has_odoo18 python3; then
+    PY=python3
+  elif [ -x "$SP_ODOO_DIR/venv/bin/python" ]; then
+    PY="$SP_ODOO_DIR/venv/bin/python"
+  else
+    PY=python3
+  fi
+}
+
+# True when the given Python imports Odoo 18.
+sp_has_odoo18() {
+  "$1" -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)' >/dev/null 2>&1
+}
 
 sp_say() { printf '\n== %s\n' "$*" >&2; }
 
 # Exits with a clear message when Odoo 18 cannot be imported by $PY.
 sp_require_odoo() {
-  if ! "$PY" -c 'import odoo.release as r, sys; sys.exit(r.version_info[0] != 18)' 2>/dev/null; then
+  if ! sp_has_odoo18 "$PY"; then
     cat >&2 <<MSG
 ERROR: Odoo 18.0 cannot be imported by '$PY'.
   Install it from Odoo's upstream source first:  make odoo   (scripts/setup-odoo.sh)
@@ -16,6 +36,13 @@ ERROR: Odoo 18.0 cannot be imported by '$PY'.
 MSG
     exit 3
   fi
+}
+
+# Installs the suite's Python requirements into $PY's environment, quietly.
+sp_pip_requirements() {
+  "$PY" -m pip install -q --disable-pip-version-check -r "$SP_ROOT/requirements.txt" 2>&1 \
+    | grep -vE '^(WARNING|ERROR: pip.s dependency resolver|.* requires .*, but you have)' || true
+  return "${PIPESTATUS[0]}"
 }
 
 # The addons path: Odoo's own addons, the suite, and (for tests) the test-only modules.
@@ -33,7 +60,10 @@ PY
 }
 
 # Suite modules (addons/) and test-only modules (tests/addons), comma-separated.
-sp_modules() { (cd "$SP_ROOT/$1" && ls -d */__manifest__.py 2>/dev/null | cut -d/ -f1 | paste -sd, -); }
+sp_modules() {
+  [ -d "$SP_ROOT/$1" ] || return 0
+  (cd "$SP_ROOT/$1" && ls -d -- */__manifest__.py 2>/dev/null | cut -d/ -f1 | paste -sd, -)
+}
 
 # Odoo modules outside the suite that the given suite folders depend on.
 sp_external_depends() {
@@ -51,8 +81,10 @@ PY
 # Starts or reuses PostgreSQL (scripts/pg.sh) and writes an Odoo config file for it.
 # $1: config path, $2: addons path, $3..: extra "key = value" lines.
 sp_pg_config() {
-  local conf="$1" addons="$2"; shift 2
-  eval "$("$SP_ROOT/scripts/pg.sh")"
+  local conf="$1" addons="$2" env
+  shift 2
+  env="$("$SP_ROOT/scripts/pg.sh")" || { echo "ERROR: PostgreSQL is not available (scripts/pg.sh)" >&2; return 1; }
+  eval "$env"
   mkdir -p "$(dirname "$conf")"
   {
     echo "[options]"
@@ -68,4 +100,11 @@ sp_pg_config() {
 
 sp_odoo() { "$PY" -m odoo "$@"; }
 
-sp_psql() { psql -h "$SP_DB_HOST" -p "$SP_DB_PORT" -U "$SP_DB_USER" "$@"; }
+sp_psql() { PGPASSWORD="${SP_DB_PASSWORD:-}" psql -h "$SP_DB_HOST" -p "$SP_DB_PORT" -U "$SP_DB_USER" "$@"; }
+
+# True when database $1 exists on the configured server.
+sp_db_exists() {
+  [ "$(sp_psql -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = '${1//\'/\'\'}'")" = 1 ]
+}
+
+sp_detect_python

@@ -33,22 +33,33 @@ if [ ! -x "$bindir/initdb" ]; then
   exit 1
 fi
 
-data="$root/.local/pg/data"
-sock="$root/.local/pg/run"
 # PostgreSQL refuses to run as root: the cluster then belongs to the 'postgres' system user.
 as=()
 if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
+pgdir="$root/.local/pg"
+# A checkout under a private folder (e.g. /root) is out of the postgres user's reach: the cluster
+# then lives in a folder of its own under /var/tmp, named after the checkout.
+if [ ${#as[@]} -gt 0 ] && ! "${as[@]}" test -x "$root"; then
+  pgdir="/var/tmp/sp-pg-$(printf %s "$root" | md5sum | cut -c1-12)"
+  log "the postgres user cannot reach $root: the project's cluster lives in $pgdir"
+fi
+data="$pgdir/data"
+sock="$pgdir/run"
+# A Unix socket path is limited to 107 bytes: a deep checkout gets its socket folder in /tmp.
+if [ $(( ${#sock} + 20 )) -gt 107 ]; then
+  sock="/tmp/sp-pg-$(printf %s "$root" | md5sum | cut -c1-12)"
+fi
 
 if [ "${1:-}" = stop ]; then
   [ -f "$data/postmaster.pid" ] && "${as[@]}" "$bindir/pg_ctl" -D "$data" -m fast stop >&2 || true
   exit 0
 fi
 
-mkdir -p "$root/.local/pg"
+mkdir -p "$pgdir"
 if [ ! -f "$data/PG_VERSION" ]; then
-  log "creating the project-local cluster in .local/pg"
+  log "creating the project-local cluster in $pgdir"
   mkdir -p "$data" "$sock"
-  [ ${#as[@]} -gt 0 ] && chown -R postgres: "$root/.local/pg"
+  if [ ${#as[@]} -gt 0 ]; then chown -R postgres: "$pgdir" "$sock"; fi
   "${as[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   cat >>"$data/postgresql.conf" <<CONF
 listen_addresses = ''
@@ -66,7 +77,8 @@ CONF
 fi
 if ! "${as[@]}" "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; then
   log "starting the project-local cluster (socket $sock)"
-  "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$root/.local/pg/server.log" -w -t 60 start >/dev/null
+  mkdir -p "$sock" && if [ ${#as[@]} -gt 0 ]; then chown postgres: "$sock"; fi
+  "${as[@]}" "$bindir/pg_ctl" -D "$data" -l "$pgdir/server.log" -w -t 60 start >/dev/null
 fi
 # The role Odoo uses; CREATEDB so that the test command can make fresh databases.
 "${as[@]}" "$bindir/psql" -h "$sock" -p "$port" -U postgres -d postgres -qtAc \
