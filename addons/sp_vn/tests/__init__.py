@@ -1,0 +1,2 @@
+from . import test_vn_areas
+from . import test_vn_offices
