@@ -35,6 +35,8 @@ class TestVnAreas(TransactionCase):
         self.assertEqual({t: len(a) for t, a in types.items()},
                          {"xã": 2621, "phường": 687, "đặc khu": 13})
         self.assertEqual(set(communes.mapped(lambda a: len(a.code))), {5})
+        provinces = self.Area.search([("scheme", "=", "2025"), ("level", "=", "province")])
+        self.assertEqual(set(provinces.mapped(lambda a: len(a.code))), {2})
         self.assertTrue(all(code.isdigit() for code in communes.mapped("code")))
         self.assertEqual(set(communes.mapped("date_start")), {date(2025, 7, 1)})
         self.assertFalse(any(communes.mapped("date_end")))
@@ -58,6 +60,10 @@ class TestVnAreas(TransactionCase):
         self.assertEqual(self.count("legacy", "province"), 63)
         self.assertEqual(self.count("legacy", "district"), 696)
         self.assertEqual(self.count("legacy", "commune"), 10035)
+        code_lengths = self.env.execute_query(SQL(
+            "SELECT level, MIN(LENGTH(code)), MAX(LENGTH(code)) FROM sp_area "
+            "WHERE scheme = 'legacy' GROUP BY level ORDER BY level"))
+        self.assertEqual(code_lengths, [("commune", 5, 5), ("district", 3, 3), ("province", 2, 2)])
         ha_giang = self.area("02", "legacy")
         self.assertEqual((ha_giang.name, ha_giang.date_end), ("Hà Giang", date(2025, 6, 30)))
         hang_ma = self.area("00043", "legacy")
