@@ -119,6 +119,20 @@ class SpHousehold(models.Model):
         households._sp_assign_codes()
         return households
 
+    def write(self, vals):
+        old_heads = {household: household.head_id for household in self} \
+            if "head_id" in vals else {}
+        res = super().write(vals)
+        if "area_id" in vals:
+            # The people move with their household (archived members too).
+            self.with_context(active_test=False).member_ids.write({"area_id": vals["area_id"]})
+        for household, old_head in old_heads.items():
+            if household.head_id != old_head:
+                old_head.filtered(lambda p: p.relationship == "head").relationship = "other"
+                if household.head_id.relationship != "head":
+                    household.head_id.relationship = "head"
+        return res
+
     def _sp_assign_codes(self):
         """Give a code to every household of ``self`` (or, with an empty recordset, of the whole
         table) that has none, set-based: ``<commune code>-<6 digits>`` from a counter per commune.

@@ -66,10 +66,10 @@ class SpIndividual(models.Model):
     )
     is_head = fields.Boolean(compute="_compute_is_head", string="Head")
     area_id = fields.Many2one(
-        string="Commune / village",
-        compute="_compute_area_id", store=True, precompute=True, readonly=False, tracking=True,
+        string="Commune / village", tracking=True,
         domain="[('level', 'in', ('commune', 'village')), ('scheme', '=', '2025')]",
-        help="The household's area; for a person without a household, set it directly.",
+        help="The household's area (kept equal to it); for a person without a household, "
+        "set it directly.",
     )
     company_id = fields.Many2one(tracking=True)
     commune_id = fields.Many2one(
@@ -141,11 +141,6 @@ class SpIndividual(models.Model):
                      where="active")
 
     # ------------------------------------------------------------------ computes
-    @api.depends("household_id.area_id")
-    def _compute_area_id(self):
-        for person in self:
-            person.area_id = person.household_id.area_id or person.area_id
-
     @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
     def _compute_commune_id(self):
         for person in self:
@@ -196,6 +191,11 @@ class SpIndividual(models.Model):
         for person in self:
             extra = person.id_number or person.birth_year or ""
             person.display_name = "%s (%s)" % (person.name, extra) if extra else person.name
+
+    @api.onchange("household_id")
+    def _onchange_household_id(self):
+        if self.household_id:
+            self.area_id = self.household_id.area_id
 
     # ------------------------------------------------------------------ search
     def _condition_to_sql(self, alias, fname, operator, value, query):
@@ -315,8 +315,7 @@ class SpIndividual(models.Model):
                     "%(name)s lives in household %(code)s, so their area is the household's.",
                     name=person.name, code=person.household_id.code))
             if not person.area_id:
-                raise ValidationError(_(
-                    "%(name)s needs a household or a commune.", name=person.name))
+                raise ValidationError(_("%s needs a household or a commune.", person.name))
 
     # ------------------------------------------------------------------ create / write
     @api.model
@@ -333,11 +332,18 @@ class SpIndividual(models.Model):
                 day=1, month=1 if vals["birthdate_precision"] == "year" else date.month)
         if "name" in vals and isinstance(vals["name"], str):
             vals["name"] = " ".join(vals["name"].split())
+        if vals.get("household_id"):
+            # People live where their household lives (sp.household.write keeps it so).
+            vals["area_id"] = self.env["sp.household"].browse(vals["household_id"]).area_id.id
         return vals
 
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._sp_clean_vals(dict(vals)) for vals in vals_list]
+        for vals in vals_list:
+            if not vals.get("area_id"):
+                raise ValidationError(_("%s needs a household or a commune.",
+                                        vals.get("name") or _("A person")))
         with_id = [vals for vals in vals_list if vals.get("id_number")]
         self._sp_check_id_numbers_free([v["id_number"] for v in with_id],
                                        [v.get("name") for v in with_id])
