@@ -79,6 +79,11 @@ read -r o_failed o_errors o_run < <(sed -nE \
   "$log" | tail -1)
 o_run=${o_run:-0}; o_bad=$(( ${o_failed:-0} + ${o_errors:-0} ))
 [ "$o_run" -gt 0 ] || echo "WARNING: Odoo ran no test" >&2
+# When the modules did not even install, the steps below would only repeat the same failure.
+if [ "$rc" != 0 ] && [ "$o_run" = 0 ]; then
+  echo "the modules did not install (see $log): pytest-odoo and the benchmark are not run" >&2
+  skip="$skip,pytest,bench,"
+fi
 
 if step pytest "The same module tests through pytest-odoo"; then
   dirs=()
