@@ -222,6 +222,42 @@ class SpHousehold(models.Model):
         action["context"] = {"default_household_id": self.id}
         return action
 
+    @api.model
+    def _sp_fill_derived(self, ids=None):
+        """Complete households inserted by SQL (bulk loads), set-based.
+
+        The loader fills ``area_id`` (commune or village), ``poverty_status``, ``active`` and
+        the people (``sp.individual._sp_fill_derived``); this fills ``commune_id``,
+        ``province_id``, ``company_id`` from the area, ``head_id`` from the member whose
+        relationship is ``head``, ``member_count``, and the missing codes.
+        ``ids=None`` means every household.
+        """
+        where = SQL("h.id = ANY(%s)", list(ids)) if ids is not None else SQL("TRUE")
+        self.env.cr.execute(SQL(
+            """
+            UPDATE sp_household h
+               SET commune_id = CASE WHEN a.level = 'village' THEN a.parent_id ELSE a.id END,
+                   province_id = a.province_id,
+                   company_id = COALESCE(a.company_id, h.company_id)
+              FROM sp_area a
+             WHERE a.id = h.area_id AND %(where)s
+            """, where=where))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE sp_household h
+               SET head_id = m.head_id, member_count = m.n
+              FROM (SELECT i.household_id,
+                           MIN(i.id) FILTER (WHERE i.relationship = 'head') AS head_id,
+                           COUNT(*) FILTER (WHERE i.active) AS n
+                      FROM sp_individual i
+                     WHERE i.household_id IS NOT NULL
+                     GROUP BY i.household_id) m
+             WHERE m.household_id = h.id AND %(where)s
+            """, where=where))
+        self.invalidate_model()
+        return self.browse(ids)._sp_assign_codes() if ids is not None \
+            else self.browse()._sp_assign_codes()
+
     def _sp_sync_poverty_status(self):
         """The current status is the one of the latest year in the history (set-based)."""
         if not self:

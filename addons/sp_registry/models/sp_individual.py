@@ -379,6 +379,46 @@ class SpIndividual(models.Model):
             elif person.relationship != "head" and household.head_id == person:
                 household.head_id = False
 
+    # ------------------------------------------------------------------ bulk loads
+    @api.model
+    def _sp_fill_derived(self, ids=None):
+        """Complete people inserted by SQL (bulk loads), set-based.
+
+        The loader fills ``name``, ``gender``, ``birthdate`` (1 January for a year-only date)
+        and ``birthdate_precision``, ``id_number`` (normalised: 12 digits, NULL when unknown),
+        ``household_id`` and ``relationship`` (or ``area_id`` for a person without household),
+        ``disability_level`` (``'none'``), ``active``. This fills ``area_id`` from the household,
+        ``commune_id``, ``province_id``, ``company_id`` from the area, ``birth_year``,
+        ``age_band``, ``is_deceased`` and ``poverty_status``. ``ids=None`` means everybody.
+        """
+        where = SQL("i.id = ANY(%s)", list(ids)) if ids is not None else SQL("TRUE")
+        cases = SQL(" ").join(
+            SQL("WHEN DATE_PART('year', AGE(LEAST(COALESCE(i.date_of_death, %s), %s), "
+                "i.birthdate)) >= %s THEN %s", today, today, start, key)
+            for today in [fields.Date.context_today(self)]
+            for key, _label, start in reversed(AGE_BANDS))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE sp_individual i
+               SET area_id = COALESCE(h.area_id, i.area_id),
+                   poverty_status = h.poverty_status
+              FROM sp_household h
+             WHERE h.id = i.household_id AND %(where)s
+            """, where=where))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE sp_individual i
+               SET commune_id = CASE WHEN a.level = 'village' THEN a.parent_id ELSE a.id END,
+                   province_id = a.province_id,
+                   company_id = COALESCE(a.company_id, i.company_id),
+                   birth_year = COALESCE(EXTRACT(YEAR FROM i.birthdate)::int, 0),
+                   is_deceased = i.date_of_death IS NOT NULL,
+                   age_band = CASE WHEN i.birthdate IS NULL THEN NULL ELSE CASE %(cases)s END END
+              FROM sp_area a
+             WHERE a.id = i.area_id AND %(where)s
+            """, where=where, cases=cases))
+        self.invalidate_model()
+
     # ------------------------------------------------------------------ scheduled
     @api.model
     def _cron_refresh_age_band(self):

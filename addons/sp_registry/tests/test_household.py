@@ -110,3 +110,36 @@ class TestHousehold(RegistryFixtures, TransactionCase):
         self.env.cr.precommit.run()
         values = person.message_ids.tracking_value_ids
         self.assertIn("phone", values.field_id.mapped("name"))
+
+    def test_bulk_sql_load_is_completed_set_based(self):
+        """What a bulk loader inserts, and what _sp_fill_derived completes in a few statements."""
+        cr = self.env.cr
+        cr.execute("""INSERT INTO sp_household (area_id, poverty_status, active, company_id)
+                      SELECT %s, 'poor', true, %s FROM generate_series(1, 3) RETURNING id""",
+                   [self.village_b1.id, self.env.company.id])
+        household_ids = [row[0] for row in cr.fetchall()]
+        cr.execute("""INSERT INTO sp_individual (name, gender, birthdate, birthdate_precision,
+                                                 household_id, relationship, disability_level,
+                                                 active, company_id)
+                      SELECT 'Hà Văn ' || h.id || '-' || n, 'male', DATE '1950-01-01', 'year',
+                             h.id, CASE WHEN n = 1 THEN 'head' ELSE 'child' END, 'none', true, %s
+                        FROM unnest(%s) h(id), generate_series(1, 2) n
+                   RETURNING id""", [self.env.company.id, household_ids])
+        person_ids = [row[0] for row in cr.fetchall()]
+        self.Person._sp_fill_derived(person_ids)
+        self.Household._sp_fill_derived(household_ids)
+        households = self.Household.browse(household_ids)
+        people = self.Person.browse(person_ids)
+        self.assertEqual(set(households.mapped("company_id")), {self.office_b})
+        self.assertEqual(set(households.mapped("commune_id")), {self.commune_b1})
+        self.assertEqual(households.mapped("member_count"), [2, 2, 2])
+        self.assertTrue(all(h.head_id.relationship == "head" for h in households))
+        self.assertTrue(all(code.startswith("X2001-") for code in households.mapped("code")))
+        self.assertEqual(set(people.mapped("area_id")), {self.village_b1})
+        self.assertEqual(set(people.mapped("company_id")), {self.office_b})
+        self.assertEqual(set(people.mapped("province_id")), {self.prov_b})
+        self.assertEqual(set(people.mapped("birth_year")), {1950})
+        self.assertEqual(set(people.mapped("age_band")), {"75_79"}
+                         if people[0].age < 80 else {"80"})
+        self.assertEqual(set(people.mapped("poverty_status")), {"poor"})
+        self.assertEqual(self.Person.search([("name", "ilike", "ha van")]), people)
