@@ -73,7 +73,7 @@ class SpArea(models.Model):
         for area in self:
             area.province_id = area if area.level == "province" else area.parent_id.province_id
 
-    @api.depends("name", "parent_id")
+    @api.depends("name", "parent_id.name", "parent_id.parent_id.name")
     @api.depends_context("sp_area_short")
     def _compute_display_name(self):
         short = self.env.context.get("sp_area_short")
@@ -116,29 +116,34 @@ class SpArea(models.Model):
                 "UPDATE sp_area SET company_id = %s WHERE parent_path LIKE %s",
                 province.company_id.id or None, province.parent_path + "%",
             ))
+        # Former units follow their successors: one office when all successors share it,
+        # none otherwise (so an office moved or removed never leaves a stale one behind).
         self.env.cr.execute(SQL("""
             WITH office AS (
-                SELECT s.old_area_id AS area_id, MIN(n.company_id) AS company_id
+                SELECT s.old_area_id AS area_id,
+                       CASE WHEN COUNT(DISTINCT n.company_id) = 1 AND COUNT(n.company_id) = COUNT(*)
+                            THEN MIN(n.company_id) END AS company_id
                   FROM sp_area_succession s JOIN sp_area n ON n.id = s.new_area_id
                  GROUP BY s.old_area_id
-                HAVING COUNT(DISTINCT n.company_id) = 1 AND COUNT(n.company_id) = COUNT(*)
             )
             UPDATE sp_area a SET company_id = office.company_id
               FROM office
              WHERE a.id = office.area_id AND a.company_id IS DISTINCT FROM office.company_id
         """))
-        # Legacy districts have no successor of their own: they follow their communes.
+        # Legacy districts without a succession of their own follow their communes.
         self.env.cr.execute(SQL("""
             WITH office AS (
-                SELECT parent_id AS area_id, MIN(company_id) AS company_id
-                  FROM sp_area
-                 WHERE scheme = 'legacy' AND level = 'commune'
-                 GROUP BY parent_id
-                HAVING COUNT(DISTINCT company_id) = 1 AND COUNT(company_id) = COUNT(*)
+                SELECT c.parent_id AS area_id,
+                       CASE WHEN COUNT(DISTINCT c.company_id) = 1 AND COUNT(c.company_id) = COUNT(*)
+                            THEN MIN(c.company_id) END AS company_id
+                  FROM sp_area c
+                 WHERE c.scheme = 'legacy' AND c.level = 'commune'
+                 GROUP BY c.parent_id
             )
             UPDATE sp_area a SET company_id = office.company_id
               FROM office
              WHERE a.id = office.area_id AND a.level = 'district'
+               AND NOT EXISTS (SELECT 1 FROM sp_area_succession s WHERE s.old_area_id = a.id)
                AND a.company_id IS DISTINCT FROM office.company_id
         """))
         self.env["sp.area"].invalidate_model(["company_id"])
@@ -146,7 +151,10 @@ class SpArea(models.Model):
     def _sp_current_areas(self):
         """The areas of the current scheme that these areas became, following successions."""
         current = self.filtered(lambda a: a.scheme == "2025")
+        # a former unit without a succession of its own (a legacy district) follows its children
         todo = self - current
+        todo |= todo.filtered(lambda a: not a.successor_ids).child_ids
+        todo -= todo.filtered(lambda a: not a.successor_ids and a.child_ids)
         seen = self.browse()
         while todo:
             seen |= todo

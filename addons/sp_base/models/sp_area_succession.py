@@ -31,7 +31,10 @@ class SpAreaSuccession(models.Model):
         for rec in self:
             if rec.old_area_id == rec.new_area_id:
                 raise ValidationError(_("An area cannot succeed itself (%s).", rec.old_area_id.name))
-            if rec.old_area_id.level != rec.new_area_id.level:
+            old, new = rec.old_area_id, rec.new_area_id
+            # an island district without communes became a special-zone commune (đặc khu)
+            island = old.level == "district" and new.level == "commune" and not old.child_ids
+            if old.level != new.level and not island:
                 raise ValidationError(
                     _("%(old)s and %(new)s are not at the same level.",
                       old=rec.old_area_id.display_name, new=rec.new_area_id.display_name)

@@ -15,6 +15,8 @@ class TestArea(SpCommon):
         self.assertEqual(
             self.village_a1.with_context(sp_area_short=True).display_name, "Thôn 1"
         )
+        self.prov_a.name = "Tỉnh Mới"
+        self.assertEqual(self.village_a1.display_name, "Thôn 1, Xã Thử A 1, Tỉnh Mới")
         found = self.env["sp.area"].search([("id", "child_of", self.prov_a.id)])
         self.assertEqual(found, self.prov_a | self.commune_a1 | self.commune_a2 | self.village_a1)
 
@@ -74,9 +76,21 @@ class TestArea(SpCommon):
         ])
         self.assertEqual(old_commune._sp_current_areas(), self.commune_a1)
         self.assertEqual(old_prov._sp_current_areas(), self.prov_a)
+        # a district has no succession of its own: it follows its communes
+        self.assertEqual(old_district._sp_current_areas(), self.commune_a1)
         self.prov_a._sp_propagate_company()
         self.assertEqual(old_commune.company_id, self.office_a)
         self.assertEqual(old_district.company_id, self.office_a)
+        # the office leaves the province: former units lose it too, nothing stale remains
+        self.office_a.sp_area_id = False
+        self.assertFalse(self.commune_a1.company_id)
+        self.assertFalse(old_commune.company_id)
+        self.assertFalse(old_district.company_id)
+        # an island district without communes may become a special-zone commune
+        island = self._sp_area("X902", "Huyện đảo", "district", old_prov, scheme="legacy")
+        Succession.create({"old_area_id": island.id, "new_area_id": self.commune_a2.id,
+                           "date": "2025-07-01"})
+        self.assertEqual(island._sp_current_areas(), self.commune_a2)
         with self.assertRaisesRegex(ValidationError, "same level"):
             Succession.create({"old_area_id": old_commune.id, "new_area_id": self.prov_a.id,
                                "date": "2025-07-01"})
