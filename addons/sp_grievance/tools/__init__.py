@@ -1,0 +1,1 @@
+from .public_holidays import holiday_days, holiday_bounds

@@ -1,0 +1,3 @@
+from . import sp_grievance_console
+from . import sp_grievance_console_line
+from . import sp_grievance_export

@@ -1,0 +1,386 @@
+import datetime
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.sp_registry.tools import (
+    name_key,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
+
+from ..models.sp_grievance import CHANNELS, PRIORITIES
+from ..models.sp_grievance_call import OUTCOMES
+
+LOOKUP_LIMIT = 20
+MIN_NAME_LENGTH = 3
+HOUSEHOLD_CODE = re.compile(r"^[0-9A-Z]{2,6}-\d{6}$")
+PHONE = re.compile(r"^0\d{9}$")
+BIRTH_YEAR = re.compile(r"^(18[89]\d|19\d\d|20\d\d)$")
+SEPARATORS = re.compile(r"[\s.\-()]")
+
+
+class SpGrievanceConsole(models.TransientModel):
+    """The call-centre screen: find the caller, see their household, log the call, create the
+    ticket and read its reference number back to the caller."""
+
+    _name = "sp.grievance.console"
+    _description = "Call-centre console"
+
+    query = fields.Char(
+        "Find the caller",
+        help="Phone number, personal ID (12 digits), old ID card (9 digits), household code, or "
+        "name (accents and case do not matter; add a birth year to narrow it: 'Nguyen Van An "
+        "1956').",
+    )
+    line_ids = fields.One2many("sp.grievance.console.line", "console_id", string="People found")
+    lookup_message = fields.Char(readonly=True)
+    individual_id = fields.Many2one("sp.individual", string="Caller", readonly=True)
+    household_id = fields.Many2one("sp.household", string="Household", readonly=True)
+    household_summary = fields.Html(compute="_compute_household_summary", sanitize=False)
+    history_ticket_ids = fields.Many2many(
+        "sp.grievance", compute="_compute_history_ticket_ids", string="Earlier tickets",
+    )
+
+    # The caller as given, when not found in the registry (or to complete the record).
+    caller_name = fields.Char("Caller's name")
+    caller_phone = fields.Char("Caller's phone")
+    caller_id_number = fields.Char("Caller's personal ID")
+    area_id = fields.Many2one(
+        "sp.area", string="Caller's commune",
+        domain="[('level', 'in', ('commune', 'village')), ('scheme', '=', '2025')]",
+        help="Where the ticket goes when the caller has no household in the registry.",
+    )
+
+    # The call
+    call_start = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    duration = fields.Float(
+        "Duration (minutes)", digits=(16, 1),
+        help="Left at 0, the time since the console was opened is recorded.",
+    )
+    outcome = fields.Selection(
+        [(key, label) for key, label in OUTCOMES if key != "ticket"],
+        string="Outcome (call without a new ticket)", default="information",
+    )
+    followup_ticket_id = fields.Many2one(
+        "sp.grievance", string="Follow-up of ticket",
+        help="The earlier ticket this call is about.",
+    )
+    notes = fields.Text("Call notes")
+
+    # The ticket
+    channel = fields.Selection(CHANNELS, default="hotline", required=True)
+    category_id = fields.Many2one("sp.grievance.category", string="Category")
+    description = fields.Text()
+    priority = fields.Selection(PRIORITIES, default="0")
+
+    # The result
+    ticket_id = fields.Many2one("sp.grievance", string="Ticket created", readonly=True)
+    reference = fields.Char("Reference number", readonly=True)
+    ticket_confidential = fields.Boolean(readonly=True)
+    call_id = fields.Many2one("sp.grievance.call", string="Call logged", readonly=True)
+
+    # ------------------------------------------------------------------ lookup
+    @api.model
+    def _sp_lookup(self, query, limit=LOOKUP_LIMIT):
+        """People matching ``query``, searched with the user's rights, and how they matched.
+
+        A phone number, a personal ID or an old ID card number is an exact match on an indexed
+        column; a household code gives its members; anything else is an accent-insensitive name
+        search (the registry's trigram index), optionally narrowed by a trailing birth year.
+        """
+        People = self.env["sp.individual"]
+        text = " ".join((query or "").split())
+        if not text:
+            raise UserError(_("Type a phone number, a personal ID, a household code or a name."))
+        compact = SEPARATORS.sub("", text)
+        phone = normalize_phone(compact)
+        if phone and PHONE.match(phone):
+            return People.search([("phone", "=", phone)], limit=limit), "phone"
+        if compact.isdigit() and len(compact) in (9, 12):
+            number = normalize_id_number(compact)
+            domain = [("legacy_id_number", "=", number)]
+            if len(number) == 12:
+                domain = ["|", ("id_number", "=", number)] + domain
+            return People.search(domain, limit=limit), "id_number"
+        code = text.replace(" ", "").upper()
+        if HOUSEHOLD_CODE.match(code):
+            households = self.env["sp.household"].search([("code", "=", code)], limit=1)
+            if not households:
+                raise UserError(_("No household with the code %s is in the registry.", code))
+            members = People.search([("household_id", "=", households.id)], limit=limit)
+            return members, "household"
+        if compact.isdigit():
+            raise UserError(_(
+                "%s is neither a phone number (10 digits starting with 0, or +84), a personal ID "
+                "(12 digits) nor an old ID card number (9 digits).", text))
+        words = text.split(" ")
+        domain = []
+        if len(words) > 1 and BIRTH_YEAR.match(words[-1]):
+            domain.append(("birth_year", "=", int(words.pop())))
+        name = " ".join(words)
+        if len(name_key(name).replace(" ", "")) < MIN_NAME_LENGTH:
+            raise UserError(_("Type at least %s letters of the name.", MIN_NAME_LENGTH))
+        domain.append(("name", "ilike", name))
+        return People.search(domain, limit=limit, order="id"), "name"
+
+    def action_search(self):
+        self.ensure_one()
+        people, kind = self._sp_lookup(self.query)
+        self.line_ids = [(5, 0, 0)] + [
+            (0, 0, {"individual_id": person.id, "match": kind}) for person in people]
+        if people:
+            kinds = dict(self.line_ids._fields["match"]._description_selection(self.env))
+            message = _("%(count)s found by %(kind)s.", count=len(people), kind=kinds[kind])
+            if len(people) >= LOOKUP_LIMIT:
+                message += " " + _("Only the first %s are shown: add a birth year or more of "
+                                   "the name.", LOOKUP_LIMIT)
+        else:
+            message = _("Nobody found. Check the spelling, or record the caller's details "
+                        "below.")
+            self._sp_prefill_unknown_caller()
+        self.lookup_message = message
+        if len(people) == 1:
+            self._sp_select(people)
+        return True
+
+    def _sp_prefill_unknown_caller(self):
+        compact = SEPARATORS.sub("", self.query or "")
+        phone = normalize_phone(compact)
+        if phone and PHONE.match(phone):
+            self.caller_phone = phone
+        elif compact.isdigit() and len(compact) == 12:
+            self.caller_id_number = compact
+        elif not compact.isdigit():
+            self.caller_name = " ".join((self.query or "").split())
+
+    def _sp_select(self, person):
+        self.write({
+            "individual_id": person.id,
+            "household_id": person.household_id.id,
+            "caller_name": person.name,
+            "caller_phone": person.phone or self.caller_phone,
+            "caller_id_number": person.id_number or False,
+            "area_id": person.area_id.id,
+        })
+
+    def action_clear_caller(self):
+        self.write({"individual_id": False, "household_id": False, "caller_name": False,
+                    "caller_phone": False, "caller_id_number": False, "area_id": False})
+        return True
+
+    # ------------------------------------------------------------------ summary
+    @api.depends("household_id", "individual_id")
+    def _compute_household_summary(self):
+        for console in self:
+            if not console.household_id and not console.individual_id:
+                console.household_summary = False
+                continue
+            console.household_summary = self.env["ir.qweb"]._render(
+                "sp_grievance.console_household_summary", console._sp_summary_values())
+
+    def _sp_summary_values(self):
+        """What the agent sees of the caller's household, read with the agent's rights:
+        members, and enrolments and last payments when those modules are installed."""
+        household = self.household_id
+        people = household.member_ids if household else self.individual_id
+        enrolments = self._sp_enrolments(people)
+        return {
+            "household": household and {
+                "code": household.code,
+                "area": household.area_id.display_name,
+                "street": household.street or "",
+                "poverty": _label(household, "poverty_status"),
+                "head": household.head_id.name or "",
+            },
+            "members": [{
+                "name": person.name,
+                "caller": person == self.individual_id,
+                "relationship": _label(person, "relationship"),
+                "birthdate": person.birthdate and person.birthdate.strftime("%d/%m/%Y") or "",
+                "gender": _label(person, "gender"),
+                "id_number": person.id_number or "",
+                "phone": person.phone or "",
+                "deceased": person.is_deceased,
+            } for person in people],
+            "has_programmes": enrolments is not None,
+            "enrolments": [{
+                "programme": _value(enrolment, "programme_id"),
+                "person": _value(enrolment, "individual_id"),
+                "categories": ", ".join(enrolment.category_ids.mapped("display_name"))
+                if "category_ids" in enrolment._fields else "",
+                "state": _label(enrolment, "state"),
+                "start": _value(enrolment, "date_start"),
+                "amount": _money(enrolment, "monthly_amount"),
+            } for enrolment in enrolments or []],
+            "has_payments": "sp.payment.line" in self.env and enrolments is not None,
+            "payments": [{
+                "period": _value(line, "period") or _value(line, "cycle_id")
+                or _value(line, "batch_id"),
+                "person": _value(line.enrolment_id, "individual_id"),
+                "amount": _money(line, "amount"),
+                "arrears": _money(line, "arrears_amount"),
+                "state": _label(line, "state"),
+            } for line in self._sp_payments(enrolments)],
+        }
+
+    def _sp_enrolments(self, people):
+        """The enrolments of these people (and of the household), or None when the programme
+        module is not installed or the user may not read enrolments."""
+        if "sp.enrolment" not in self.env:
+            return None
+        Enrolment = self.env["sp.enrolment"]
+        if not Enrolment.has_access("read"):
+            return None
+        domain = [("individual_id", "in", people.ids)]
+        if self.household_id and "household_id" in Enrolment._fields:
+            domain = ["|", ("household_id", "=", self.household_id.id)] + domain
+        return Enrolment.search(domain, limit=20)
+
+    def _sp_payments(self, enrolments):
+        """The last payment lines of those enrolments, newest first."""
+        if not enrolments or "sp.payment.line" not in self.env:
+            return []
+        Line = self.env["sp.payment.line"]
+        if not Line.has_access("read"):
+            return []
+        return Line.search([("enrolment_id", "in", enrolments.ids)], order="id desc", limit=6)
+
+    @api.depends("individual_id", "household_id", "caller_phone")
+    def _compute_history_ticket_ids(self):
+        Ticket = self.env["sp.grievance"]
+        for console in self:
+            keys = []
+            if console.individual_id:
+                keys.append([("individual_id", "=", console.individual_id.id)])
+            if console.household_id:
+                keys.append([("household_id", "=", console.household_id.id)])
+            phone = normalize_phone(console.caller_phone)
+            if phone:
+                keys.append([("complainant_phone", "=", phone)])
+            if not keys:
+                console.history_ticket_ids = False
+                continue
+            domain = ["|"] * (len(keys) - 1) + [leaf for key in keys for leaf in key]
+            console.history_ticket_ids = Ticket.search(domain, order="id desc", limit=20)
+
+    # ------------------------------------------------------------------ call and ticket
+    def _sp_check_caller(self):
+        if self.caller_phone:
+            errors, _warnings = validate_phone(self.caller_phone, self.env.lang)
+            if errors:
+                raise UserError(" ".join(errors))
+        if self.caller_id_number:
+            errors, _warnings = validate_id_number(self.caller_id_number, lang=self.env.lang)
+            if errors:
+                raise UserError(" ".join(errors))
+
+    def _sp_duration(self):
+        if self.duration:
+            return self.duration
+        elapsed = datetime.datetime.now() - (self.call_start or datetime.datetime.now())
+        return round(max(elapsed.total_seconds(), 0) / 60.0, 1)
+
+    def _sp_call_vals(self, outcome, ticket):
+        return {
+            "date": self.call_start or fields.Datetime.now(),
+            "phone": self.caller_phone or False,
+            "caller_name": self.caller_name or False,
+            "individual_id": self.individual_id.id,
+            "household_id": self.household_id.id,
+            "area_id": self.household_id.area_id.id or self.area_id.id,
+            "duration": self._sp_duration(),
+            "outcome": outcome,
+            "ticket_id": ticket.id,
+            "notes": self.notes or False,
+        }
+
+    def action_create_ticket(self):
+        self.ensure_one()
+        if self.ticket_id:
+            raise UserError(_("Ticket %s was already created for this call: start a new call "
+                              "for another grievance.", self.reference))
+        if not self.category_id:
+            raise UserError(_("Choose the category of the grievance."))
+        if not (self.description or "").strip():
+            raise UserError(_("Describe the grievance: the description is empty."))
+        self._sp_check_caller()
+        vals = {
+            "channel": self.channel,
+            "category_id": self.category_id.id,
+            "description": self.description,
+            "priority": self.priority,
+            "individual_id": self.individual_id.id,
+            "household_id": self.household_id.id,
+            "complainant_name": self.caller_name or False,
+            "complainant_phone": self.caller_phone or False,
+            "complainant_id_number": False if self.individual_id else self.caller_id_number,
+        }
+        if not self.household_id and self.area_id:
+            vals["area_id"] = self.area_id.id
+        # The agent records the ticket; a confidential one is then sealed from them (only the
+        # assignee and inspectors read it), so nothing below reads it with their rights.
+        ticket = self.env["sp.grievance"].with_context(mail_create_nosubscribe=True).create(vals)
+        call = self.env["sp.grievance.call"].create(self._sp_call_vals("ticket", ticket))
+        sealed = ticket.sudo()
+        self.write({
+            "ticket_id": ticket.id,
+            "reference": sealed.name,
+            "ticket_confidential": sealed.is_confidential,
+            "call_id": call.id,
+        })
+        return True
+
+    def action_log_call(self):
+        self.ensure_one()
+        if self.call_id:
+            raise UserError(_("This call is already logged: start a new call."))
+        if self.outcome == "follow_up" and not self.followup_ticket_id:
+            raise UserError(_("Choose the earlier ticket this call follows up."))
+        self._sp_check_caller()
+        ticket = self.followup_ticket_id if self.outcome == "follow_up" else \
+            self.env["sp.grievance"]
+        call = self.env["sp.grievance.call"].create(self._sp_call_vals(self.outcome, ticket))
+        if ticket:
+            ticket.message_post(body=_("Follow-up call logged by %(agent)s: %(notes)s",
+                                       agent=self.env.user.name, notes=self.notes or "-"))
+        self.call_id = call
+        return True
+
+    def action_new_call(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sp_grievance.sp_grievance_console_action")
+        action["target"] = "main"
+        return action
+
+
+def _label(record, fname):
+    """The label of a selection value, or the display name of a relation; '' if no such field."""
+    field = record._fields.get(fname)
+    if not field or not record[fname]:
+        return ""
+    if field.type == "selection":
+        return dict(field._description_selection(record.env)).get(record[fname], record[fname])
+    return _value(record, fname)
+
+
+def _value(record, fname):
+    field = record._fields.get(fname) if record else None
+    if not field or not record[fname]:
+        return ""
+    value = record[fname]
+    if field.type in ("many2one", "reference"):
+        return value.display_name
+    if field.type == "date":
+        return value.strftime("%m/%Y") if fname == "period" else value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _money(record, fname):
+    if fname not in record._fields or not record[fname]:
+        return ""
+    return f"{record[fname]:,.0f}".replace(",", ".") + " đ"
+
