@@ -11,6 +11,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Every path below is absolute; the postgres user may not be allowed in the caller's folder.
+cd /
 user="${SP_DB_USER:-odoo}"
 port="${SP_DB_PORT:-5432}"
 log() { echo "pg: $*" >&2; }
