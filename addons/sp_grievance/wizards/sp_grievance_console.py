@@ -21,6 +21,7 @@ HOUSEHOLD_CODE = re.compile(r"^[0-9A-Z]{2,6}-\d{6}$")
 PHONE = re.compile(r"^0\d{9}$")
 BIRTH_YEAR = re.compile(r"^(18[89]\d|19\d\d|20\d\d)$")
 SEPARATORS = re.compile(r"[\s.\-()]")
+LIKE_WILDCARDS = re.compile(r"[%_\\]")
 
 
 class SpGrievanceConsole(models.TransientModel):
@@ -117,15 +118,21 @@ class SpGrievanceConsole(models.TransientModel):
             raise UserError(_(
                 "%s is neither a phone number (10 digits starting with 0, or +84), a personal ID "
                 "(12 digits) nor an old ID card number (9 digits).", text))
-        words = text.split(" ")
+        # LIKE wildcards typed by the user are not wildcards here.
+        words = LIKE_WILDCARDS.sub("", text).split()
         domain = []
         if len(words) > 1 and BIRTH_YEAR.match(words[-1]):
             domain.append(("birth_year", "=", int(words.pop())))
         name = " ".join(words)
         if len(name_key(name).replace(" ", "")) < MIN_NAME_LENGTH:
             raise UserError(_("Type at least %s letters of the name.", MIN_NAME_LENGTH))
-        domain.append(("name", "ilike", name))
-        return People.search(domain, limit=limit, order="id"), "name"
+        # Names starting with what was typed (b-tree on the accent-free name), else names
+        # containing it anywhere (the registry's trigram index).
+        people = People.search(domain + [("name", "=ilike", name + "%")], limit=limit,
+                               order="id")
+        if not people:
+            people = People.search(domain + [("name", "ilike", name)], limit=limit, order="id")
+        return people, "name"
 
     def action_search(self):
         self.ensure_one()
