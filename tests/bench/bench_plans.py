@@ -1,0 +1,131 @@
+"""Query plans of the key lookups: they must use indexes, not read the big tables whole.
+
+Each lookup is the SQL the ORM itself generates (``Model._search(domain).select()``), once as
+the superuser and, for the registry, once as a commune officer (record rules add conditions).
+For each: the plan is read with EXPLAIN; a sequential scan of a big table is an error.
+
+- On a database of 100,000 people or more, the planner's own choice is checked.
+- On a small database (smoke) a sequential scan is the right choice for the planner, so the
+  check runs with ``enable_seqscan = off``: a sequential scan that remains means no index can
+  serve the lookup.
+
+Figures: ``plans.<lookup>.ms`` (execution time with the index), ``plans.<lookup>.seq_ms``
+(the same query with index scans disabled) and ``plans.<lookup>.ratio`` (how much the index
+saves). Lookups of modules not installed yet (enrolments, payment lines) are skipped.
+"""
+import json
+
+from odoo.tools import SQL
+
+BIG_TABLES = ("sp_individual", "sp_household", "sp_household_poverty_history", "sp_enrolment",
+              "sp_payment_line", "sp_registry_event", "sp_grievance")
+BIG = 100000
+
+
+def run(env, ctx):
+    cr = env.cr
+    cr.execute("SELECT COUNT(*) FROM sp_individual")
+    forced = cr.fetchone()[0] < BIG
+    if forced:
+        ctx.report("plans.forced_index_check", 1, "(small database: enable_seqscan off)")
+    problems = []
+    for name, model, domain, order, limit, user in _lookups(env):
+        Model = env[model].with_user(user) if user else env[model]
+        query = Model._search(domain, order=order, limit=limit)
+        sql = query.select()
+        plan, ms = _explain(cr, sql, forced)
+        scans = _seq_scans(plan["Plan"])
+        _plan_off, seq_ms = _explain(cr, sql, forced=False, no_index=True)
+        ctx.report("plans.%s.ms" % name, ms, "ms")
+        ctx.report("plans.%s.seq_ms" % name, seq_ms, "ms")
+        ctx.report("plans.%s.ratio" % name, seq_ms / ms if ms else 0.0, "x")
+        big = sorted({table for table in scans if table in BIG_TABLES})
+        ctx.report("plans.%s.seq_scans" % name, len(big), ", ".join(big))
+        if big:
+            problems.append("%s: sequential scan of %s\n%s" % (
+                name, ", ".join(big), json.dumps(plan["Plan"], indent=1)[:3000]))
+    if problems:
+        raise AssertionError("Lookups without an index:\n" + "\n\n".join(problems))
+
+
+def _lookups(env):
+    """(name, model, domain, order, limit, user) of the lookups that must use an index."""
+    cr = env.cr
+    cr.execute("""SELECT i.id, i.id_number, i.name, i.phone, i.household_id, h.code
+                    FROM sp_individual i JOIN sp_household h ON h.id = i.household_id
+                   WHERE i.id_number IS NOT NULL AND i.phone IS NOT NULL
+                   ORDER BY i.id DESC LIMIT 1""")
+    person_id, id_number, name, phone, household_id, code = cr.fetchone()
+    words = name.split()
+    officer = _commune_officer(env, household_id)
+    lookups = [
+        ("personal_id", "sp.individual", [("id_number", "=", id_number)], None, None, None),
+        ("household_code", "sp.household", [("code", "=", code)], None, None, None),
+        ("household_members", "sp.individual", [("household_id", "=", household_id)], None,
+         None, None),
+        ("phone", "sp.individual", [("phone", "=", phone)], None, None, None),
+        ("name_search", "sp.individual", [("name", "ilike", " ".join(words[-2:]))], None, 80,
+         None),
+        ("name_search_unaccented", "sp.individual",
+         [("name", "ilike", _unaccent(" ".join(words[-2:])))], None, 80, None),
+        ("personal_id_as_commune_officer", "sp.individual", [("id_number", "=", id_number)],
+         None, None, officer),
+        ("name_search_as_commune_officer", "sp.individual",
+         [("name", "ilike", " ".join(words[-2:]))], None, 80, officer),
+    ]
+    if "sp.enrolment" in env and "individual_id" in env["sp.enrolment"]._fields:
+        lookups.append(("enrolments_of_person", "sp.enrolment",
+                        [("individual_id", "=", person_id)], None, None, None))
+    if "sp.payment.line" in env:
+        Line = env["sp.payment.line"]
+        for field in ("cycle_id", "batch_id"):
+            if field in Line._fields:
+                cr.execute(SQL("SELECT %s FROM sp_payment_line WHERE %s IS NOT NULL LIMIT 1",
+                               SQL.identifier(field), SQL.identifier(field)))
+                row = cr.fetchone()
+                if row:
+                    lookups.append(("payment_lines_of_%s" % field[:-3], "sp.payment.line",
+                                    [(field, "=", row[0])], None, None, None))
+    return lookups
+
+
+def _commune_officer(env, household_id):
+    household = env["sp.household"].browse(household_id)
+    return env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Bench commune officer",
+        "login": "bench.commune.officer",
+        "company_id": household.company_id.id,
+        "company_ids": [(6, 0, household.company_id.ids)],
+        "sp_area_ids": [(6, 0, household.commune_id.ids)],
+        "groups_id": [(6, 0, env.ref("sp_base.group_commune_officer").ids)],
+    })
+
+
+def _unaccent(text):
+    from odoo.addons.sp_registry.tools import name_key  # noqa: PLC0415 - needs addons path
+
+    return name_key(text)
+
+
+def _explain(cr, sql, forced=False, no_index=False):
+    """(plan, execution ms) of ``sql``: EXPLAIN ANALYZE in a savepoint, settings local to it."""
+    with cr.savepoint(flush=False) as savepoint:
+        if forced:
+            cr.execute("SET LOCAL enable_seqscan = off")
+        if no_index:
+            cr.execute("SET LOCAL enable_indexscan = off")
+            cr.execute("SET LOCAL enable_bitmapscan = off")
+            cr.execute("SET LOCAL enable_indexonlyscan = off")
+        cr.execute(SQL("EXPLAIN (ANALYZE, FORMAT JSON) %s", sql))
+        result = cr.fetchone()[0][0]
+        savepoint.rollback()
+    return result, result["Execution Time"]
+
+
+def _seq_scans(node):
+    found = []
+    if node.get("Node Type") == "Seq Scan":
+        found.append(node.get("Relation Name"))
+    for child in node.get("Plans", []):
+        found += _seq_scans(child)
+    return found
