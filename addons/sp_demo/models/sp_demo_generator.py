@@ -99,9 +99,10 @@ class SpDemoGenerator(models.AbstractModel):
     # ------------------------------------------------------------------ generator
     @api.model
     def generate(self, households=None, people=None, seed=1, provinces=None, commit=False,
-                 ref_date=None):
+                 ref_date=None, communes=None):
         """Generate ``households`` households (or households up to exactly ``people`` people)
-        in ``provinces`` (2-digit 2025 codes; default: the pilot provinces), seeded.
+        in ``provinces`` (2-digit 2025 codes; default: the pilot provinces), seeded;
+        ``communes`` (5-digit codes) narrows them to some communes.
 
         Rows are built in Python and loaded with COPY per chunk of 10,000 households, with
         every column the ORM would fill; ``commit=True`` commits after each chunk (command
@@ -116,7 +117,7 @@ class SpDemoGenerator(models.AbstractModel):
             raise UserError(_("Say how many households or people to generate (a positive number)."))
         started = time.perf_counter()
         provinces = tuple(provinces or PILOT_PROVINCES)
-        builder = self._builder(seed, provinces, ref_date)
+        builder = self._builder(seed, provinces, ref_date, communes)
         _restore_indexes(self.env)
         self.env.cr.execute("SELECT COUNT(*) FROM sp_individual")
         expected = people or households * 4
@@ -176,9 +177,13 @@ class SpDemoGenerator(models.AbstractModel):
 
     @api.model
     def _install_demo(self):
-        """Demo data of the module: users for every role and a small seeded registry."""
+        """Demo data of the module: users for every role and a small seeded registry, with
+        households in the demo commune officer's commune."""
         self.create_demo_users()
-        self.generate(households=120, seed=1)
+        self.generate(households=160, seed=1)
+        commune = self.env["res.users"].search([("login", "=", "demo.commune")]).sp_area_ids
+        self.generate(households=40, seed=2, provinces=[PILOT_PROVINCE],
+                      communes=commune.mapped("code"))
 
     # ------------------------------------------------------------------ helpers
     def _check_generator_access(self):
@@ -203,7 +208,7 @@ class SpDemoGenerator(models.AbstractModel):
             offices[province.code] = province.company_id
         return offices
 
-    def _builder(self, seed, codes, ref_date):
+    def _builder(self, seed, codes, ref_date, commune_codes=None):
         Area = self.env["sp.area"].sudo()
         provinces = Area.search([("scheme", "=", "2025"), ("level", "=", "province"),
                                  ("code", "in", list(codes))], order="code")
@@ -220,7 +225,8 @@ class SpDemoGenerator(models.AbstractModel):
              WHERE c.scheme = '2025' AND c.level = 'commune' AND c.active AND p.id = ANY(%s)
              ORDER BY c.code
         """, provinces.ids))
-        communes_rows = cr.fetchall()
+        communes_rows = [row for row in cr.fetchall()
+                         if not commune_codes or row[1] in commune_codes]
         if not communes_rows:
             raise UserError(_("The provinces %s have no communes to register households in.",
                               ", ".join(codes)))

@@ -60,6 +60,24 @@ class TestDemoUsers(TransactionCase):
         self.assertEqual(central.company_ids, self.env["res.company"].search([]))
         self.assertEqual(self.users["admin"].company_ids, self.env["res.company"].search([]))
 
+    def test_demo_data_seen_per_role(self):
+        """The module's demo data: each demo user sees households, only within their scope."""
+        self.env["sp.demo.generator"]._install_demo()
+        Household = self.env["sp.household"]
+        everything = Household.search([])
+        officer = self.users["commune_officer"]
+        mine = Household.with_user(officer).search([])
+        self.assertTrue(mine, "the demo commune officer has households to work on")
+        self.assertEqual(mine.commune_id, officer.sp_area_ids)
+        province = Household.with_user(self.users["province_manager"]).search([])
+        self.assertGreater(len(province), len(mine))
+        self.assertEqual(province.province_id, self.province)
+        central = self.users["central_officer"]
+        seen = Household.with_user(central).with_context(
+            allowed_company_ids=central.company_ids.ids).search([])
+        self.assertEqual(seen, everything)
+        self.assertGreater(len(set(seen.province_id.mapped("code"))), 1)
+
     def test_idempotent(self):
         officer = self.users["commune_officer"]
         officer.write({"groups_id": [(6, 0, [self.env.ref("base.group_user").id])],

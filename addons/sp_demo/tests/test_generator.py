@@ -154,6 +154,15 @@ class TestGenerator(TransactionCase):
                 self.assertEqual(rec.create_uid, self.env.user)
                 self.assertTrue(rec.create_date and rec.write_date)
 
+    def test_registry_bulk_completion_changes_nothing(self):
+        """sp_registry's own completion of SQL-loaded rows finds nothing left to fill."""
+        self.cr.execute(CANONICAL, {"first_household": self.first})
+        before = self.cr.fetchone()[0]
+        self.env["sp.individual"]._sp_fill_derived(self.people.ids)
+        self.env["sp.household"]._sp_fill_derived(self.households.ids)
+        self.cr.execute(CANONICAL, {"first_household": self.first})
+        self.assertEqual(self.cr.fetchone()[0], before)
+
     def test_people_count_exact(self):
         stats = self.generator.generate(people=333, seed=3, provinces=["68"])
         self.assertEqual(stats["people"], 333)
@@ -168,6 +177,14 @@ class TestGenerator(TransactionCase):
         last = max(self.env["sp.household"].search([("area_id", "=", area.id)]).mapped("code"))
         new = self.env["sp.household"].create({"area_id": area.id})
         self.assertEqual(int(new.code.split("-")[1]), int(last.split("-")[1]) + 1)
+
+    def test_narrowed_to_communes(self):
+        commune = self.households[0].area_id
+        self.generator.generate(households=12, seed=4, provinces=[commune.province_id.code],
+                                communes=[commune.code])
+        new = self.env["sp.household"].search([("id", ">", max(self.households.ids))])
+        self.assertEqual(len(new), 12)
+        self.assertEqual(new.area_id, commune)
 
     def test_bad_input(self):
         with self.assertRaises(UserError):
