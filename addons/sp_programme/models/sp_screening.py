@@ -1,0 +1,116 @@
+import time
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL
+
+from ..tools.rules import month_start
+
+
+class SpScreening(models.Model):
+    """A search of the registry for the people (or households) who meet a programme's criteria
+    in an area, set-based; its candidates become applications in one step."""
+
+    _name = "sp.screening"
+    _description = "Screening"
+    _inherit = ["sp.access.mixin", "mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
+    programme_id = fields.Many2one("sp.programme", required=True, tracking=True)
+    category_ids = fields.Many2many(
+        "sp.benefit.category", string="Categories",
+        domain="[('programme_id', '=', programme_id)]",
+        help="Empty: every category of the programme.")
+    area_id = fields.Many2one(
+        tracking=True, string="Area screened",
+        default=lambda self: self.env.user.sp_area_ids[:1],
+        help="Commune or province screened (with its villages); empty: the whole office.")
+    reference_date = fields.Date(
+        "Eligible in", required=True, default=fields.Date.context_today,
+        help="Criteria (ages, bands) are checked for the month of this date.")
+    state = fields.Selection([("draft", "Draft"), ("done", "Screened")], default="draft",
+                             required=True, readonly=True, tracking=True)
+    candidate_ids = fields.One2many("sp.screening.candidate", "screening_id", readonly=True)
+    candidate_count = fields.Integer(compute="_compute_counts")
+    person_count = fields.Integer("People found", readonly=True)
+    duration = fields.Float("Duration (s)", readonly=True, digits=(8, 2))
+
+    @api.depends("programme_id", "area_id", "reference_date")
+    def _compute_name(self):
+        for screening in self:
+            screening.name = "%s - %s - %s" % (
+                screening.programme_id.code or "", screening.area_id.name or
+                screening.company_id.name or "", screening.reference_date or "")
+
+    def _compute_counts(self):
+        data = self.env["sp.screening.candidate"]._read_group(
+            [("screening_id", "in", self.ids)], ["screening_id"], ["__count"])
+        counts = {screening.id: count for screening, count in data}
+        for screening in self:
+            screening.candidate_count = counts.get(screening.id, 0)
+
+    def action_run(self):
+        """(Re)run the screening: candidates are replaced by the people who qualify now."""
+        for screening in self:
+            screening.check_access("write")
+            started = time.perf_counter()
+            screening._sp_screen()
+            screening.duration = time.perf_counter() - started
+            screening.state = "done"
+            screening.message_post(body=_(
+                "%(count)s candidates (%(people)s people) found in %(seconds).1f s.",
+                count=screening.candidate_count, people=screening.person_count,
+                seconds=screening.duration))
+        return True
+
+    def _sp_categories(self):
+        return self.category_ids or self.programme_id.category_ids
+
+    def _sp_screen(self):
+        self.ensure_one()
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("DELETE FROM sp_screening_candidate WHERE screening_id = %s AND state = "
+                       "'new'", self.id))
+        scope = [SQL("p.company_id = %s", self.company_id.id)]
+        if self.area_id:
+            scope.append(SQL("a.parent_path LIKE %s", self.area_id.parent_path + "%"))
+        eligible = self.env["sp.benefit.category"]._sp_eligible_query(
+            self._sp_categories(), month_start(self.reference_date), SQL(" AND ").join(scope),
+            household=self.programme_id.beneficiary_type == "household")
+        cr.execute(SQL(
+            """
+            INSERT INTO sp_screening_candidate
+                   (screening_id, programme_id, individual_id, household_id, category_id, age,
+                    poverty_status,
+                    coefficient, dependant_count, company_id, area_id, state,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT %(screening)s, %(programme)s, q.individual_id, q.household_id, q.category_id, q.age,
+                   q.poverty_status, q.coefficient, q.dependant_count, q.company_id, q.area_id,
+                   'new', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM (%(eligible)s) q
+             WHERE NOT EXISTS (
+                    SELECT 1 FROM sp_screening_candidate c
+                     WHERE c.screening_id = %(screening)s AND c.category_id = q.category_id
+                       AND COALESCE(c.individual_id, -c.household_id)
+                           = COALESCE(q.individual_id, -q.household_id))
+            """, screening=self.id, programme=self.programme_id.id, uid=self.env.uid,
+            eligible=eligible))
+        cr.execute(SQL("SELECT COUNT(DISTINCT COALESCE(individual_id, -household_id)) FROM "
+                       "sp_screening_candidate WHERE screening_id = %s", self.id))
+        self.person_count = cr.fetchone()[0]
+        self.env["sp.screening.candidate"].invalidate_model()
+        self.invalidate_recordset(["candidate_ids", "candidate_count"])
+
+    def action_view_candidates(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sp_programme.sp_screening_candidate_action")
+        action["domain"] = [("screening_id", "=", self.id)]
+        return action
+
+    def action_create_applications(self):
+        for screening in self:
+            screening.candidate_ids.filtered(lambda c: c.state == "new")._sp_create_applications()
+        return True
+
