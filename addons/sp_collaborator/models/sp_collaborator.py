@@ -53,7 +53,7 @@ class SpCollaborator(models.Model):
     assignment_ids = fields.One2many("sp.collaborator.assignment", "collaborator_id", "Assignments")
     household_count = fields.Integer("Households", compute="_compute_household_count")
     activity_ids = fields.One2many("sp.collaborator.activity", "collaborator_id", "Activities")
-    activity_count = fields.Integer(compute="_compute_activity_count")
+    activity_count = fields.Integer("Number of activities", compute="_compute_activity_count")
     attendance_ids = fields.One2many(
         "sp.collaborator.training.attendance", "collaborator_id", "Trainings"
     )

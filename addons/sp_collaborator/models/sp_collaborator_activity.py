@@ -39,7 +39,8 @@ class SpCollaboratorActivity(models.Model):
     follow_up_date = fields.Date("Follow-up on")
     follow_up_done = fields.Boolean("Follow-up done", default=False)
     follow_up_overdue = fields.Boolean(
-        compute="_compute_follow_up_overdue", search="_search_follow_up_overdue"
+        "Follow-up overdue", compute="_compute_follow_up_overdue",
+        search="_search_follow_up_overdue",
     )
     state = fields.Selection(
         [("done", "Logged"), ("rejected", "Rejected")], required=True, default="done",

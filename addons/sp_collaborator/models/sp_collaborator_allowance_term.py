@@ -29,7 +29,7 @@ class SpCollaboratorAllowanceTerm(models.Model):
     cap_amount = fields.Monetary(
         "Monthly cap", default=0.0, help="The most paid in a month; 0 means no cap."
     )
-    legal_source = fields.Char(help="Decision of the province that sets these rates.")
+    legal_source = fields.Char("Legal source", help="Decision of the province that sets these rates.")
     active = fields.Boolean(default=True)
 
     _sql_constraints = [

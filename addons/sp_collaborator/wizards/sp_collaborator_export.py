@@ -7,8 +7,8 @@ class SpCollaboratorExport(models.TransientModel):
     _name = "sp.collaborator.export"
     _description = "Collaborator file export"
 
-    file_name = fields.Char(required=True)
-    file_data = fields.Binary(attachment=False, readonly=True)
+    file_name = fields.Char("File name", required=True)
+    file_data = fields.Binary("File", attachment=False, readonly=True)
 
     @api.model
     def _sp_download(self, file_name, content):
