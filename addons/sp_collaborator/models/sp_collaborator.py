@@ -178,6 +178,7 @@ class SpCollaborator(models.Model):
         self.ensure_one()
         if self.state != "active":
             raise UserError(_("Only an active collaborator can take households (%s).", self.name))
+        self.check_access("write")
         self.env["sp.collaborator.assignment"].check_access("create")
         self.env["sp.household"].check_access("read")
         self.env.flush_all()

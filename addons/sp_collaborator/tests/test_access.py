@@ -246,6 +246,19 @@ class TestCollaboratorAccessRpc(AccessFixture, HttpCase):
                 "date_from": str(self.today)})
         self.assertIn("only one collaborator per household", err.exception.faultString)
 
+    def test_payment_list_download(self):
+        self.authenticate(self.manager_a.login, self.manager_a.login)
+        allowances = self.allowances.filtered(lambda a: a.company_id == self.office_a)
+        action = self._call_kw("sp.collaborator.allowance", "action_export_xlsx", [allowances.ids])
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"PK"), "an XLSX (zip) file")
+        self.assertIn("ctv_allowances.xlsx", response.headers["Content-Disposition"])
+        # Another user cannot fetch the file.
+        self.authenticate(self.officer_a1.login, self.officer_a1.login)
+        with mute_logger("odoo.http"):
+            self.assertNotEqual(self.url_open(action["url"]).status_code, 200)
+
     def test_json_rpc_manager_and_auditor(self):
         self.authenticate(self.manager_a.login, self.manager_a.login)
         res = self._call_kw("sp.collaborator", "search_read",
