@@ -45,8 +45,8 @@ class GrievanceFixtures(RegistryFixtures):
                                      offices)
         cls.suite_admin = cls._sp_user("sp_suite_admin", "sp_base.group_admin", cls.central,
                                        offices)
-        cls.head_a1.phone = "0912345678"
-        cls.head_b1.phone = "+84 987 654 321"
+        cls.head_a1.phone = "0399000101"
+        cls.head_b1.phone = "+84 399 000 202"
         cls.head_a2.legacy_id_number = "012345678"
 
     @classmethod

@@ -188,7 +188,7 @@ class TestGrievanceAccessRpc(AccessFixture, HttpCase):
             return self.make_jsonrpc_request("/web/dataset/call_kw", {
                 "model": model, "method": method, "args": list(args), "kwargs": kwargs})
 
-        console_id = call("sp.grievance.console", "create", {"query": "0987654321"})
+        console_id = call("sp.grievance.console", "create", {"query": "0399000202"})
         call("sp.grievance.console", "action_search", [console_id])
         call("sp.grievance.console", "write", [console_id], {
             "category_id": self.cat_payment.id, "description": "Chưa nhận tiền."})

@@ -15,9 +15,9 @@ class TestConsole(GrievanceFixtures, TransactionCase):
         return self.env["sp.grievance.console"].with_user(user or self.agent)._sp_lookup(query)
 
     def test_lookup_by_phone_id_and_household(self):
-        self.assertEqual(self._lookup("0912 345 678"), (self.head_a1, "phone"))
-        self.assertEqual(self._lookup("+84912345678"), (self.head_a1, "phone"))
-        self.assertEqual(self._lookup("84987654321"), (self.head_b1, "phone"))
+        self.assertEqual(self._lookup("0399 000 101"), (self.head_a1, "phone"))
+        self.assertEqual(self._lookup("+84399000101"), (self.head_a1, "phone"))
+        self.assertEqual(self._lookup("84399000202"), (self.head_b1, "phone"))
         self.assertEqual(self._lookup(self.head_b1.id_number), (self.head_b1, "id_number"))
         self.assertEqual(self._lookup("012.345.678"), (self.head_a2, "id_number"))
         people, kind = self._lookup(self.hh_a1.code.lower())
@@ -35,7 +35,7 @@ class TestConsole(GrievanceFixtures, TransactionCase):
 
     def test_lookup_follows_access_rules(self):
         self.assertFalse(self._lookup("le van cuong", user=self.officer_a1)[0])
-        self.assertFalse(self._lookup("0987654321", user=self.officer_a1)[0])
+        self.assertFalse(self._lookup("0399000202", user=self.officer_a1)[0])
 
     def test_lookup_bad_input(self):
         with self.assertRaisesRegex(UserError, "Type a phone number"):
@@ -48,7 +48,7 @@ class TestConsole(GrievanceFixtures, TransactionCase):
             self._lookup("X1001-999999")
 
     def test_caller_found_summary_and_ticket(self):
-        console = self._console(query="0912345678")
+        console = self._console(query="0399000101")
         console.action_search()
         self.assertEqual(console.individual_id, self.head_a1)
         self.assertEqual(console.household_id, self.hh_a1)
@@ -147,14 +147,14 @@ class TestConsole(GrievanceFixtures, TransactionCase):
 
     def test_log_call_without_ticket_and_follow_up(self):
         earlier = self._ticket(individual_id=self.head_a1.id)
-        console = self._console(query="0912345678", outcome="information",
+        console = self._console(query="0399000101", outcome="information",
                                 notes="Hỏi ngày chi trả.")
         console.action_search()
         console.action_log_call()
         self.assertEqual(console.call_id.outcome, "information")
         self.assertFalse(console.call_id.ticket_id)
         self.assertFalse(console.ticket_id)
-        follow = self._console(query="0912345678", outcome="follow_up")
+        follow = self._console(query="0399000101", outcome="follow_up")
         follow.action_search()
         with self.assertRaisesRegex(UserError, "earlier ticket"):
             follow.action_log_call()

@@ -29,7 +29,7 @@ class TestGrievance(GrievanceFixtures, TransactionCase):
         self.assertEqual(ticket.province_id, self.prov_a)
         self.assertEqual(ticket.company_id, self.office_a)
         self.assertEqual(ticket.complainant_name, self.head_a1.name)
-        self.assertEqual(ticket.complainant_phone, "0912345678")
+        self.assertEqual(ticket.complainant_phone, "0399000101")
         self.assertEqual(ticket.complainant_id_number, self.head_a1.id_number)
         self.assertEqual(ticket.level, "commune")
         other = self._ticket()
@@ -125,7 +125,7 @@ class TestGrievance(GrievanceFixtures, TransactionCase):
     def test_repeat_complainants_are_linked(self):
         first = self._ticket(individual_id=self.head_a1.id)
         by_phone = self._ticket(household_id=False, area_id=self.commune_a1.id,
-                                complainant_phone="0912 345 678")
+                                complainant_phone="0399 000 101")
         by_household = self._ticket()
         elsewhere = self._ticket(household_id=self.hh_b1.id)
         self.assertFalse(first.is_repeat)

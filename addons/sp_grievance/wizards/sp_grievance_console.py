@@ -1,7 +1,7 @@
 import datetime
 import re
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.sp_registry.tools import (
@@ -84,6 +84,11 @@ class SpGrievanceConsole(models.TransientModel):
     ticket_confidential = fields.Boolean(readonly=True)
     call_id = fields.Many2one("sp.grievance.call", string="Call logged", readonly=True)
 
+    @api.depends("reference", "caller_name")
+    def _compute_display_name(self):
+        for console in self:
+            console.display_name = console.reference or console.caller_name or _("New call")
+
     # ------------------------------------------------------------------ lookup
     @api.model
     def _sp_lookup(self, query, limit=LOOKUP_LIMIT):
@@ -137,8 +142,8 @@ class SpGrievanceConsole(models.TransientModel):
     def action_search(self):
         self.ensure_one()
         people, kind = self._sp_lookup(self.query)
-        self.line_ids = [(5, 0, 0)] + [
-            (0, 0, {"individual_id": person.id, "match": kind}) for person in people]
+        self.line_ids = [Command.clear()] + [
+            Command.create({"individual_id": person.id, "match": kind}) for person in people]
         if people:
             kinds = dict(self.line_ids._fields["match"]._description_selection(self.env))
             message = _("%(count)s found by %(kind)s.", count=len(people), kind=kinds[kind])
@@ -228,9 +233,10 @@ class SpGrievanceConsole(models.TransientModel):
                 "period": _value(line, "period") or _value(line, "cycle_id")
                 or _value(line, "batch_id"),
                 "person": _value(line.enrolment_id, "individual_id"),
-                "amount": _money(line, "amount"),
+                "amount": _money(line, "total_amount") or _money(line, "amount"),
                 "arrears": _money(line, "arrears_amount"),
                 "state": _label(line, "state"),
+                "paid": _value(line, "paid_date"),
             } for line in self._sp_payments(enrolments)],
         }
 
@@ -254,7 +260,8 @@ class SpGrievanceConsole(models.TransientModel):
         Line = self.env["sp.payment.line"]
         if not Line.has_access("read"):
             return []
-        return Line.search([("enrolment_id", "in", enrolments.ids)], order="id desc", limit=6)
+        order = "period desc, id desc" if "period" in Line._fields else "id desc"
+        return Line.search([("enrolment_id", "in", enrolments.ids)], order=order, limit=6)
 
     @api.depends("individual_id", "household_id", "caller_phone")
     def _compute_history_ticket_ids(self):
