@@ -50,8 +50,6 @@ class SpGrievance(models.Model):
     _description = "Grievance"
     _inherit = ["mail.thread", "mail.activity.mixin", "sp.access.mixin"]
     _order = "priority desc, date_received desc, id desc"
-    # Agents and auditors may comment on a ticket they can read, without the right to edit it.
-    _mail_post_access = "read"
 
     name = fields.Char(
         "Reference", required=True, readonly=True, copy=False, index=True, default=NEW_REFERENCE,
@@ -204,6 +202,14 @@ class SpGrievance(models.Model):
     _sql_constraints = [
         ("name_uniq", "unique(name)", "A grievance reference number must be unique."),
     ]
+
+    @property
+    def _mail_post_access(self):
+        """Call-centre agents note follow-up calls on tickets they may only read; every other
+        role needs the right to edit a ticket to comment on it (auditors never write)."""
+        if self.env.su or self.env.user.has_group("sp_base.group_call_centre_agent"):
+            return "read"
+        return "write"
 
     # ------------------------------------------------------------------ selections
     @api.model

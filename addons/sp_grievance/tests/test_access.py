@@ -115,6 +115,15 @@ class TestGrievanceAccessOrm(AccessFixture, TransactionCase):
         with self.assertRaises(AccessError):
             self._ticket(user=self.auditor_a, household_id=self.hh_a1.id)
 
+    def test_who_may_comment(self):
+        # agents note follow-up calls on tickets they may only read; auditors write nothing
+        self.t_b1.with_user(self.agent).message_post(body="Bà gọi lại hỏi tiến độ.")
+        self.t_a1.with_user(self.officer_a1).message_post(body="Đã liên hệ hộ.")
+        with self.assertRaises(AccessError):
+            self.t_a1.with_user(self.auditor_a).message_post(body="Không được phép.")
+        with self.assertRaises(AccessError):
+            self.t_a2.with_user(self.officer_a1).message_post(body="Không phải xã mình.")
+
     def test_agent_reads_the_registry_but_never_edits_it(self):
         self.assertEqual(self.head_b1.with_user(self.agent).name, self.head_b1.name)
         with self.assertRaises(AccessError):
