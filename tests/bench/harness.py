@@ -204,6 +204,9 @@ def _prepare_database(runtime, args, ctx):
             "install_seconds": round(install_seconds, 1),
             "generate_seconds": round(stats["seconds"], 1),
             "people_per_s": round(stats["people_per_s"]),
+            "cpu_seconds": stats.get("cpu_seconds"),
+            "phases": stats.get("phases"),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
             "households": stats["households"],
             "people": stats["people"],
             "modules": modules,
@@ -220,6 +223,13 @@ def _prepare_database(runtime, args, ctx):
     ctx.report("build.people", build["people"], "people")
     ctx.report("build.generate_seconds", build["generate_seconds"], "s")
     ctx.report("build.people_per_s", build["people_per_s"], "people/s")
+    if build["cpu_seconds"]:
+        ctx.report("build.cpu_seconds", build["cpu_seconds"], "s (generator process + database)")
+        ctx.report("build.people_per_cpu_s", round(build["people"] / build["cpu_seconds"]),
+                   "people/CPU-s")
+    for phase, seconds in (build["phases"] or {}).items():
+        ctx.report("build.phase.%s" % phase, seconds, "s")
+    ctx.report("build.load_average", build["load_average"][0], "(1 min, 2 cores shared)")
     return build
 
 

@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import logging
+import os
 import time
 from operator import itemgetter
 
@@ -116,6 +117,7 @@ class SpDemoGenerator(models.AbstractModel):
                 (people and people < 0):
             raise UserError(_("Say how many households or people to generate (a positive number)."))
         started = time.perf_counter()
+        cpu_started = _cpu_seconds(self.env.cr)
         provinces = tuple(provinces or PILOT_PROVINCES)
         builder = self._builder(seed, provinces, ref_date, communes)
         _restore_indexes(self.env)
@@ -123,14 +125,17 @@ class SpDemoGenerator(models.AbstractModel):
         expected = people or households * 4
         writer = _ChunkWriter(self.env, bulk=expected >= max(BULK_PEOPLE, self.env.cr.fetchone()[0]))
         done_households = done_people = index = 0
+        phases = writer.phases
         while True:
             count = CHUNK_HOUSEHOLDS if households is None \
                 else min(CHUNK_HOUSEHOLDS, households - done_households)
             if count <= 0 or (people is not None and done_people >= people):
                 break
+            tick = time.perf_counter()
             rows = builder.chunk(index, count)
             if people is not None:
                 rows = _trim_to_people(rows, people - done_people)
+            phases["build_rows"] += time.perf_counter() - tick
             writer.write_chunk(rows)
             done_households += len(rows)
             done_people += sum(len(row["members"]) for row in rows)
@@ -147,11 +152,17 @@ class SpDemoGenerator(models.AbstractModel):
         })
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
+        cpu = _cpu_seconds(self.env.cr)
+        cpu = round(cpu - cpu_started, 1) if cpu is not None and cpu_started is not None else None
+        _logger.info("sp_demo: %s people in %.1f s, %s CPU s (%s)", done_people, seconds, cpu,
+                     ", ".join("%s %.1f s" % item for item in phases.items()))
         return {
             "households": done_households,
             "people": done_people,
             "seconds": seconds,
             "people_per_s": done_people / seconds if seconds else 0.0,
+            "phases": {name: round(value, 2) for name, value in phases.items()},
+            "cpu_seconds": cpu,
         }
 
     @api.model
@@ -282,6 +293,20 @@ class SpDemoGenerator(models.AbstractModel):
         self.env["ir.config_parameter"].sudo().set_param(PARAM_RUNS, json.dumps(runs))
 
 
+def _cpu_seconds(cr):
+    """CPU seconds used so far by this process and its database backend (None when the
+    backend's /proc entry cannot be read, e.g. a remote server): a figure that does not depend
+    on what else the machine runs."""
+    cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open("/proc/%d/stat" % cr.fetchone()[0]) as stat:
+            ticks = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    backend = (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")
+    return time.process_time() + backend
+
+
 def _trim_to_people(rows, budget):
     """The first households holding exactly ``budget`` people (the last one cut short)."""
     result = []
@@ -335,6 +360,8 @@ class _ChunkWriter:
                                               "status", "decision_ref", "decision_date")),
         ):
             self.tables[model] = self._plan(env[model], provided)
+        self.phases = dict.fromkeys(("build_rows", "csv", "copy", "codes", "check",
+                                     "indexes", "analyze"), 0.0)
         self.fast = self._may_skip_triggers()
         self.first_ids = {}
         self.bulk = bulk
@@ -360,7 +387,9 @@ class _ChunkWriter:
             "table": Model._table,
             "columns": ["id"] + columns,
             "getter": itemgetter(*provided),
-            "constants": tuple(constants[name] for name in constants),
+            # Formatted once: the CSV writer would call str() on them for every row.
+            "constants": tuple(None if constants[name] is None else str(constants[name])
+                               for name in constants),
             "slow": slow,
         }
 
@@ -412,6 +441,7 @@ class _ChunkWriter:
     def _copy(self, model, records, ids=None):
         plan = self.tables[model]
         getter, constants = plan["getter"], plan["constants"]
+        tick = time.perf_counter()
         buffer = io.StringIO()
         out = csv.writer(buffer, lineterminator="\n")
         columns = plan["columns"]
@@ -422,9 +452,12 @@ class _ChunkWriter:
             out.writerows((rid,) + getter(rec) + constants
                           for rid, rec in zip(ids, records, strict=True))
         buffer.seek(0)
+        self.phases["csv"] += time.perf_counter() - tick
+        tick = time.perf_counter()
         copy = SQL("COPY %s (%s) FROM STDIN WITH (FORMAT csv)", SQL.identifier(plan["table"]),
                    SQL(", ").join(SQL.identifier(column) for column in columns))
         self.env.cr.copy_expert(copy.code, buffer)
+        self.phases["copy"] += time.perf_counter() - tick
         if plan["slow"] and ids:
             records = plan["model"].browse(ids)
             for name in plan["slow"]:
@@ -473,19 +506,27 @@ class _ChunkWriter:
                  WHERE i.household_id = h.id AND i.relationship = 'head'
                    AND h.id BETWEEN %s AND %s AND i.id BETWEEN %s AND %s
             """, household_ids[0], household_ids[-1], person_ids[0], person_ids[-1]))
+        tick = time.perf_counter()
         # Fresh statistics, or the planner expects one row where 10,000 came.
         cr.execute("ANALYZE sp_household")
         self.env["sp.household"].browse()._sp_assign_codes()
         self._triggers(on=True)
+        self.phases["codes"] += time.perf_counter() - tick
 
     def finish(self):
         cr = self.env.cr
+        tick = time.perf_counter()
         if self.fast and self.first_ids:
             self._check_foreign_keys()
+        self.phases["check"] += time.perf_counter() - tick
+        tick = time.perf_counter()
         if self.bulk:
             _restore_indexes(self.env)
+        self.phases["indexes"] += time.perf_counter() - tick
+        tick = time.perf_counter()
         for model in self.MODELS:
             cr.execute(SQL("ANALYZE %s", SQL.identifier(self.tables[model]["table"])))
+        self.phases["analyze"] += time.perf_counter() - tick
         self.env.invalidate_all()
 
     def _check_foreign_keys(self):
