@@ -47,10 +47,10 @@ class SpHousehold(models.Model):
         domain="[('household_id', '=', id)]", copy=False,
     )
     member_ids = fields.One2many("sp.individual", "household_id", string="Members")
-    member_count = fields.Integer(compute="_compute_member_count", store=True)
+    member_count = fields.Integer("Number of members", compute="_compute_member_count", store=True)
     phone = fields.Char(related="head_id.phone", string="Head's phone")
     poverty_status = fields.Selection(
-        POVERTY_STATUSES, default="none", required=True, tracking=True, index=True,
+        POVERTY_STATUSES, string="Poverty status", default="none", required=True, tracking=True, index=True,
         help="Current status; the yearly history keeps each annual review's result.",
     )
     poverty_history_ids = fields.One2many(
@@ -133,50 +133,82 @@ class SpHousehold(models.Model):
                     household.head_id.relationship = "head"
         return res
 
-    def _sp_assign_codes(self):
-        """Give a code to every household of ``self`` (or, with an empty recordset, of the whole
-        table) that has none, set-based: ``<commune code>-<6 digits>`` from a counter per commune.
+    @api.model
+    def _sp_reserve_codes(self, counts):
+        """Reserve ``n`` new codes in each commune, for loaders that write codes themselves.
 
-        Bulk loaders insert rows with ``code`` NULL and call
-        ``env['sp.household']._sp_assign_codes()`` once: one statement for any number of rows.
+        :param counts: ``{commune_id: n}``
+        :return: ``{commune_id: (prefix, base)}``: the reserved codes are
+            ``prefix-LPAD(base + 1 ... base + n, 6)`` (``prefix`` is the commune code).
+        Numbers already used in the commune (codes loaded as they were) are never given again.
+        The counter row of each commune stays locked until the transaction ends.
         """
-        self.flush_model(["code", "commune_id"])
-        ids_filter = SQL("AND h.id = ANY(%s)", self.ids) if self else SQL("")
+        counts = {commune: n for commune, n in counts.items() if n}
+        if not counts:
+            return {}
         self.env.cr.execute(SQL(
             """
-            WITH todo AS (
-                SELECT h.id, h.commune_id,
-                       ROW_NUMBER() OVER (PARTITION BY h.commune_id ORDER BY h.id) AS rank
-                  FROM sp_household h
-                 WHERE h.code IS NULL AND h.commune_id IS NOT NULL %(ids_filter)s
-            ), counted AS (
-                SELECT commune_id, COUNT(*) AS n FROM todo GROUP BY commune_id
+            WITH counted AS (
+                SELECT * FROM UNNEST(%(communes)s::int[], %(ns)s::int[]) AS k(commune_id, n)
             ), existing AS (
-                -- codes loaded as they were (e.g. by an import) must never be given again
                 SELECT k.commune_id, k.n, COALESCE(MAX(SUBSTRING(h.code FROM '-([0-9]{6})$')::int)
                            FILTER (WHERE SPLIT_PART(h.code, '-', 1) = a.code), 0) AS top
                   FROM counted k
                   JOIN sp_area a ON a.id = k.commune_id
                   LEFT JOIN sp_household h ON h.commune_id = k.commune_id AND h.code IS NOT NULL
                  GROUP BY k.commune_id, k.n
-            ), reserved AS (
-                INSERT INTO sp_household_code_counter AS c (commune_id, last_value)
-                SELECT commune_id, top + n FROM existing
-                    ON CONFLICT (commune_id) DO UPDATE
-                   SET last_value = GREATEST(
-                        c.last_value + (SELECT n FROM counted WHERE commune_id = EXCLUDED.commune_id),
-                        EXCLUDED.last_value)
-                RETURNING c.commune_id, c.last_value
             )
+            INSERT INTO sp_household_code_counter AS c (commune_id, last_value)
+            SELECT commune_id, top + n FROM existing
+                ON CONFLICT (commune_id) DO UPDATE
+               SET last_value = GREATEST(
+                    c.last_value + (SELECT n FROM counted WHERE commune_id = EXCLUDED.commune_id),
+                    EXCLUDED.last_value)
+            RETURNING c.commune_id, c.last_value
+            """,
+            communes=list(counts), ns=list(counts.values()),
+        ))
+        last = dict(self.env.cr.fetchall())
+        prefixes = {area.id: area.code for area in self.env["sp.area"].sudo().browse(list(last))}
+        return {commune: (prefixes[commune], last[commune] - counts[commune])
+                for commune in last}
+
+    def _sp_assign_codes(self):
+        """Give a code to every household of ``self`` (or, with an empty recordset, of the whole
+        table) that has none, set-based: ``<commune code>-<6 digits>`` from a counter per commune.
+
+        Bulk loaders may insert rows with ``code`` NULL and call
+        ``env['sp.household']._sp_assign_codes()`` once (or ``_sp_fill_derived``); faster
+        still, reserve codes with ``_sp_reserve_codes`` and write them in the INSERT.
+        """
+        self.flush_model(["code", "commune_id"])
+        ids_filter = SQL("AND h.id = ANY(%s)", self.ids) if self else SQL("")
+        if not self or len(self) > 1000:
+            self.env.cr.execute("ANALYZE sp_household")  # see _sp_fill_derived
+        self.env.cr.execute(SQL(
+            """SELECT h.commune_id, COUNT(*) FROM sp_household h
+                WHERE h.code IS NULL AND h.commune_id IS NOT NULL %s
+                GROUP BY h.commune_id""", ids_filter))
+        reserved = self._sp_reserve_codes(dict(self.env.cr.fetchall()))
+        if not reserved:
+            return []
+        # A subquery, not a CTE, so that the join on id stays a hash or index join.
+        self.env.cr.execute(SQL(
+            """
             UPDATE sp_household h
-               SET code = a.code || '-' || LPAD((r.last_value - k.n + t.rank)::text, 6, '0')
-              FROM todo t
-              JOIN reserved r ON r.commune_id = t.commune_id
-              JOIN counted k ON k.commune_id = t.commune_id
-              JOIN sp_area a ON a.id = t.commune_id
+               SET code = t.prefix || '-' || LPAD((t.base + t.rank)::text, 6, '0')
+              FROM (SELECT h.id, r.prefix, r.base,
+                           ROW_NUMBER() OVER (PARTITION BY h.commune_id ORDER BY h.id) AS rank
+                      FROM sp_household h
+                      JOIN UNNEST(%(communes)s::int[], %(prefixes)s::text[], %(bases)s::int[])
+                           AS r(commune_id, prefix, base) ON r.commune_id = h.commune_id
+                     WHERE h.code IS NULL %(ids_filter)s) t
              WHERE h.id = t.id
             RETURNING h.id
             """,
+            communes=list(reserved),
+            prefixes=[prefix for prefix, _base in reserved.values()],
+            bases=[base for _prefix, base in reserved.values()],
             ids_filter=ids_filter,
         ))
         done = [row[0] for row in self.env.cr.fetchall()]
@@ -217,11 +249,12 @@ class SpHousehold(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sp_registry.sp_registry_event_action")
         action["domain"] = ["|", "|", ("household_id", "=", self.id),
-                            ("target_household_id", "=", self.id),
+                            ("other_household_id", "=", self.id),
                             ("individual_id.household_id", "=", self.id)]
         action["context"] = {"default_household_id": self.id}
         return action
 
+    # ------------------------------------------------------------------ bulk loads
     @api.model
     def _sp_fill_derived(self, ids=None):
         """Complete households inserted by SQL (bulk loads), set-based.
@@ -233,6 +266,10 @@ class SpHousehold(models.Model):
         ``ids=None`` means every household.
         """
         where = SQL("h.id = ANY(%s)", list(ids)) if ids is not None else SQL("TRUE")
+        # Rows inserted in bulk are unknown to the planner until analysed: without fresh
+        # statistics it picks nested loops that make these joins quadratic.
+        self.env.cr.execute("ANALYZE sp_household")
+        self.env.cr.execute("ANALYZE sp_individual")
         self.env.cr.execute(SQL(
             """
             UPDATE sp_household h
@@ -241,6 +278,10 @@ class SpHousehold(models.Model):
                    company_id = COALESCE(a.company_id, h.company_id)
               FROM sp_area a
              WHERE a.id = h.area_id AND %(where)s
+               AND (h.commune_id IS DISTINCT FROM
+                        CASE WHEN a.level = 'village' THEN a.parent_id ELSE a.id END
+                    OR h.province_id IS DISTINCT FROM a.province_id
+                    OR h.company_id IS DISTINCT FROM COALESCE(a.company_id, h.company_id))
             """, where=where))
         self.env.cr.execute(SQL(
             """
@@ -253,10 +294,11 @@ class SpHousehold(models.Model):
                      WHERE i.household_id IS NOT NULL
                      GROUP BY i.household_id) m
              WHERE m.household_id = h.id AND %(where)s
+               AND (h.head_id IS DISTINCT FROM m.head_id OR h.member_count IS DISTINCT FROM m.n)
             """, where=where))
         self.invalidate_model()
-        return self.browse(ids)._sp_assign_codes() if ids is not None \
-            else self.browse()._sp_assign_codes()
+        households = self.browse(ids) if ids is not None else self.browse()
+        return households._sp_assign_codes()
 
     def _sp_sync_poverty_status(self):
         """The current status is the one of the latest year in the history (set-based)."""

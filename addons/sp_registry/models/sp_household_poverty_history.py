@@ -21,7 +21,7 @@ class SpHouseholdPovertyHistory(models.Model):
     decision_ref = fields.Char(
         "Source decision", help="Decision of the commune chairman that recognised the status."
     )
-    decision_date = fields.Date()
+    decision_date = fields.Date("Decision date")
 
     _sql_constraints = [
         ("household_year_uniq", "unique(household_id, year)",

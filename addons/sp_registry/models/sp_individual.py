@@ -78,7 +78,9 @@ class SpIndividual(models.Model):
     province_id = fields.Many2one(
         "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
     )
-    gender = fields.Selection([("male", "Male"), ("female", "Female")], required=True, tracking=True)
+    gender = fields.Selection(
+        [("male", "Male"), ("female", "Female")], string="Sex", required=True, tracking=True,
+    )
     birthdate = fields.Date(
         "Birth date", tracking=True,
         help="When only the year (or month) is known, the first day of that year (or month), "
@@ -89,11 +91,11 @@ class SpIndividual(models.Model):
         string="Birth date precision", default="day", required=True,
     )
     birth_year = fields.Integer(
-        compute="_compute_birth_year", store=True, precompute=True, index=True, aggregator=False,
+        "Birth year", compute="_compute_birth_year", store=True, precompute=True, index=True, aggregator=False,
     )
     age = fields.Integer(compute="_compute_age")
     age_band = fields.Selection(
-        [(key, label) for key, label, _start in AGE_BANDS],
+        string="Age band", selection=[(key, label) for key, label, _start in AGE_BANDS],
         compute="_compute_age_band", store=True, precompute=True, index=True,
         help="Refreshed when the birth date changes and every night by a scheduled action, "
         "set-based, for people whose band changed.",
@@ -102,7 +104,7 @@ class SpIndividual(models.Model):
         "Personal ID", tracking=True, copy=False,
         help="12-digit personal identification number (CCCD). Unique in the registry.",
     )
-    id_number_warning = fields.Char(compute="_compute_id_number_warning")
+    id_number_warning = fields.Char("Personal ID warning", compute="_compute_id_number_warning")
     legacy_id_number = fields.Char(
         "Old ID card number", tracking=True, copy=False, index="btree_not_null",
         help="9-digit CMND (or 12-digit old CCCD) from older records.",
@@ -113,14 +115,14 @@ class SpIndividual(models.Model):
     ethnicity_id = fields.Many2one("sp.ethnicity", string="Ethnicity", tracking=True, index=True)
     phone = fields.Char(tracking=True, index="btree_not_null")
     disability_level = fields.Selection(
-        DISABILITY_LEVELS, default="none", required=True, tracking=True, index=True,
+        DISABILITY_LEVELS, string="Disability level", default="none", required=True, tracking=True, index=True,
     )
-    disability_certificate_date = fields.Date(tracking=True)
+    disability_certificate_date = fields.Date("Disability certificate date", tracking=True)
     is_pregnant = fields.Boolean("Pregnant", tracking=True)
     in_school = fields.Boolean("Attending school", tracking=True)
     has_health_insurance = fields.Boolean("Health insurance", tracking=True)
-    health_insurance_number = fields.Char()
-    health_insurance_expiry = fields.Date()
+    health_insurance_number = fields.Char("Health insurance card number")
+    health_insurance_expiry = fields.Date("Health insurance valid until")
     date_of_death = fields.Date("Date of death", tracking=True)
     is_deceased = fields.Boolean(
         "Deceased", compute="_compute_is_deceased", store=True, precompute=True, index=True,
@@ -392,6 +394,9 @@ class SpIndividual(models.Model):
         ``age_band``, ``is_deceased`` and ``poverty_status``. ``ids=None`` means everybody.
         """
         where = SQL("i.id = ANY(%s)", list(ids)) if ids is not None else SQL("TRUE")
+        # fresh statistics for the planner (see sp.household._sp_fill_derived)
+        self.env.cr.execute("ANALYZE sp_individual")
+        self.env.cr.execute("ANALYZE sp_household")
         cases = SQL(" ").join(
             SQL("WHEN DATE_PART('year', AGE(LEAST(COALESCE(i.date_of_death, %s), %s), "
                 "i.birthdate)) >= %s THEN %s", today, today, start, key)
@@ -404,6 +409,8 @@ class SpIndividual(models.Model):
                    poverty_status = h.poverty_status
               FROM sp_household h
              WHERE h.id = i.household_id AND %(where)s
+               AND (i.area_id IS DISTINCT FROM h.area_id
+                    OR i.poverty_status IS DISTINCT FROM h.poverty_status)
             """, where=where))
         self.env.cr.execute(SQL(
             """
@@ -416,6 +423,14 @@ class SpIndividual(models.Model):
                    age_band = CASE WHEN i.birthdate IS NULL THEN NULL ELSE CASE %(cases)s END END
               FROM sp_area a
              WHERE a.id = i.area_id AND %(where)s
+               AND (i.commune_id IS DISTINCT FROM
+                        CASE WHEN a.level = 'village' THEN a.parent_id ELSE a.id END
+                    OR i.province_id IS DISTINCT FROM a.province_id
+                    OR i.company_id IS DISTINCT FROM COALESCE(a.company_id, i.company_id)
+                    OR i.birth_year IS DISTINCT FROM COALESCE(EXTRACT(YEAR FROM i.birthdate)::int, 0)
+                    OR i.is_deceased IS DISTINCT FROM (i.date_of_death IS NOT NULL)
+                    OR i.age_band IS DISTINCT FROM
+                        (CASE WHEN i.birthdate IS NULL THEN NULL ELSE CASE %(cases)s END END))
             """, where=where, cases=cases))
         self.invalidate_model()
 

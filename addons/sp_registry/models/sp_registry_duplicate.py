@@ -36,8 +36,8 @@ class SpRegistryDuplicate(models.Model):
         default="new", required=True, tracking=True, index=True,
     )
     kept_id = fields.Many2one("sp.individual", string="Kept person", readonly=True)
-    reviewed_by = fields.Many2one("res.users", readonly=True)
-    reviewed_date = fields.Datetime(readonly=True)
+    reviewed_by = fields.Many2one("res.users", string="Reviewed by", readonly=True)
+    reviewed_date = fields.Datetime("Reviewed on", readonly=True)
     # Side-by-side comparison in the review form.
     a_birthdate = fields.Date(related="individual_a_id.birthdate", string="Birth date (1)")
     b_birthdate = fields.Date(related="individual_b_id.birthdate", string="Birth date (2)")

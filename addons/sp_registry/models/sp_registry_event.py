@@ -49,11 +49,11 @@ class SpRegistryEvent(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     reason = fields.Text()
     decision_ref = fields.Char("Decision reference", tracking=True)
-    decision_date = fields.Date()
+    decision_date = fields.Date("Decision date")
     user_id = fields.Many2one(
         "res.users", string="Recorded by", default=lambda self: self.env.user, readonly=True,
     )
-    applied_date = fields.Datetime(readonly=True, copy=False)
+    applied_date = fields.Datetime("Applied on", readonly=True, copy=False)
     household_id = fields.Many2one(
         "sp.household", string="Household", index=True, ondelete="restrict",
         help="Birth, member in: the household the person joins. Member out: the household left. "
@@ -98,8 +98,8 @@ class SpRegistryEvent(models.Model):
     person_legacy_id_number = fields.Char("Old ID card number")
     person_ethnicity_id = fields.Many2one("sp.ethnicity", string="Ethnicity")
     person_relationship = fields.Selection(RELATIONSHIPS, string="Relationship to the head")
-    old_values = fields.Json(readonly=True, copy=False)
-    new_values = fields.Json(readonly=True, copy=False)
+    old_values = fields.Json("Old values", readonly=True, copy=False)
+    new_values = fields.Json("New values", readonly=True, copy=False)
     changes = fields.Text(readonly=True, copy=False, help="What the event changed, readable.")
 
     @api.depends("household_id", "individual_id")

@@ -158,4 +158,5 @@ class TestRegistryEvents(RegistryFixtures, TransactionCase):
         self.assertEqual(action["context"]["default_type"], "move")
         action = self.head_a1.action_event_correction()
         self.assertEqual(action["context"]["default_individual_id"], self.head_a1.id)
-        self.assertTrue(self.hh_a1.action_view_events()["domain"])
+        domain = self.hh_a1.action_view_events()["domain"]
+        self.assertEqual(self.env["sp.registry.event"].search(domain), self.env["sp.registry.event"])

@@ -42,6 +42,12 @@ class TestHousehold(RegistryFixtures, TransactionCase):
         self.Household.invalidate_model(["code"])
         new = self.Household.create({"area_id": self.commune_b1.id})
         self.assertEqual(new.code, "X2001-000901")
+        # loaders that write codes themselves reserve ranges first
+        reserved = self.Household._sp_reserve_codes({self.commune_b1.id: 10,
+                                                     self.commune_a1.id: 0})
+        self.assertEqual(reserved, {self.commune_b1.id: ("X2001", 901)})
+        self.assertEqual(self.Household.create({"area_id": self.commune_b1.id}).code,
+                         "X2001-000912")
 
     def test_company_and_areas_follow(self):
         self.assertEqual(self.hh_a1.company_id, self.office_a)
