@@ -30,6 +30,7 @@
     "assets": {
         "web.assets_backend": [
             "sp_collaborator/static/src/scss/sp_collaborator.scss",
+            "sp_collaborator/static/src/dashboard/*",
         ],
         "web.assets_tests": [
             "sp_collaborator/static/tests/tours/*.js",

@@ -146,6 +146,46 @@ class SpCollaborator(models.Model):
             self.partner_id.sudo().write(contact)
         return res
 
+    @api.model
+    def sp_dashboard_data(self):
+        """The figures of the overview dashboard, each with the records behind it, under the
+        user's record rules."""
+        today = fields.Date.context_today(self)
+        month = fields.Date.to_string(today.replace(day=1))
+        Activity = self.env["sp.collaborator.activity"]
+        Report = self.env["sp.collaborator.caseload.report"]
+        visits = [("state", "=", "done"), ("date", ">=", month)]
+        cards = [
+            ("collaborators", _("Active collaborators"), "sp.collaborator",
+             [("state", "=", "active")], False),
+            ("visits", _("Activities this month"), "sp.collaborator.activity", visits, False),
+            ("not_visited", _("Households not visited"), "sp.collaborator.caseload.report",
+             [("visit_overdue", "=", True)], True),
+            ("never_visited", _("Households never visited"), "sp.collaborator.caseload.report",
+             [("last_visit_date", "=", False)], True),
+            ("follow_ups", _("Follow-ups overdue"), "sp.collaborator.activity",
+             [("follow_up_overdue", "=", True)], True),
+        ]
+        result = {"cards": [], "collaborators": []}
+        for key, label, model, domain, alert in cards:
+            if not self.env[model].has_access("read"):
+                continue
+            result["cards"].append({
+                "key": key, "label": label, "model": model, "domain": domain, "alert": alert,
+                "value": self.env[model].search_count(domain),
+            })
+        collaborators = self.search([("state", "=", "active")], limit=50)
+        counts = dict(Activity._read_group(
+            [*visits, ("collaborator_id", "in", collaborators.ids)], ["collaborator_id"],
+            ["__count"]))
+        households = dict(Report._read_group(
+            [("collaborator_id", "in", collaborators.ids)], ["collaborator_id"], ["__count"],
+        )) if Report.has_access("read") else {}
+        rows = [{"id": c.id, "name": c.display_name, "visits": counts.get(c, 0),
+                 "households": households.get(c, 0)} for c in collaborators]
+        result["collaborators"] = sorted(rows, key=lambda r: (-r["visits"], r["name"]))
+        return result
+
     # ------------------------------------------------------------------ status
     def action_suspend(self):
         self.filtered(lambda c: c.state == "active").state = "suspended"

@@ -47,3 +47,25 @@ class TestDashboard(CollaboratorFixtures, TransactionCase):
         groups = self.Activity.read_group([("state", "=", "done")], [], ["collaborator_id"])
         counts = {g["collaborator_id"][0]: g["collaborator_id_count"] for g in groups}
         self.assertEqual(counts, {self.ctv_a1.id: 3, self.ctv_b1.id: 1})
+
+    def test_overview_figures_per_user(self):
+        self.Activity.with_user(self.collaborator_a1).create({
+            "household_id": self.hh_a1.id, "topic": "nutrition", "date": self.today,
+            "follow_up_date": self.today,
+        })
+        data = self.Collaborator.with_user(self.manager_a).sp_dashboard_data()
+        cards = {card["key"]: card["value"] for card in data["cards"]}
+        self.assertEqual(cards, {"collaborators": 2, "visits": 1, "not_visited": 0,
+                                 "never_visited": 0, "follow_ups": 0})
+        self.assertEqual(data["collaborators"][0],
+                         {"id": self.ctv_a1.id, "name": self.ctv_a1.display_name, "visits": 1,
+                          "households": 1})
+        central = self.Collaborator.with_user(self.central_officer).sp_dashboard_data()
+        cards = {card["key"]: card["value"] for card in central["cards"]}
+        self.assertEqual((cards["collaborators"], cards["never_visited"]), (3, 1), "hh_b1")
+        card = next(c for c in central["cards"] if c["key"] == "never_visited")
+        found = self.env[card["model"]].with_user(self.central_officer).search(card["domain"])
+        self.assertEqual(found.household_id, self.hh_b1)
+        # The call-centre agent reads collaborators and activities, not the caseload figures.
+        agent = self.Collaborator.with_user(self.agent).sp_dashboard_data()
+        self.assertEqual({c["key"] for c in agent["cards"]}, {"collaborators", "visits", "follow_ups"})

@@ -21,3 +21,12 @@ class TestVisitTour(CollaboratorFixtures, HttpCase):
             "outcome": "Hoa đã đi học lại; gia đình cần hỗ trợ sách vở.", "state": "done",
             "company_id": self.office_a.id,
         }])
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardTour(CollaboratorFixtures, HttpCase):
+    def test_overview_dashboard(self):
+        self.start_tour(
+            "/odoo/action-sp_collaborator.sp_collaborator_dashboard_action",
+            "sp_collaborator_dashboard", login=self.manager_a.login,
+        )
