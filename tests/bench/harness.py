@@ -174,7 +174,7 @@ def _prepare_database(runtime, args, ctx):
     if same and not args.rebuild and not args.smoke:
         build = meta["build"]
         _log("reusing %s: %s people, seed %s", database, meta["people"], meta["seed"])
-        registry = runtime.ensure_database(database, modules)
+        registry = runtime.ensure_database(database, modules, update=args.update)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
             env["sp.demo.generator"].complete(commit=True)

@@ -3,8 +3,8 @@
 tests/bench/bench_*.py and prints one ``name: value unit`` line per figure (see README.md here).
 
     python3 tests/bench/run.py --config CONF --database DB [--people N] [--seed S] [--smoke]
-                               [--only NAME] [--json PATH] [--rebuild] [--template DB]
-                               [--verbose]
+                               [--only NAME] [--json PATH] [--rebuild] [--update]
+                               [--template DB] [--verbose]
 
 Also reachable as ``odoo --addons-path=... sp bench -c CONF -d DB ...``.
 """
@@ -38,6 +38,9 @@ def parse_args(argv):
     parser.add_argument("--json", help="figures file (default tests/bench/results/<db>.json)")
     parser.add_argument("--rebuild", action="store_true",
                         help="drop and rebuild the database even when its scale and seed match")
+    parser.add_argument("--update", action="store_true",
+                        help="when reusing the database, also update its suite modules to the "
+                        "code on disk (odoo -u)")
     parser.add_argument("--template",
                         help="build by copying this database (every suite module installed, "
                         "nobody connected) instead of installing the modules")

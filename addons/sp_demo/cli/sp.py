@@ -3,7 +3,8 @@
     odoo --addons-path=ADDONS sp demo  -c CONF -d DB [--households N | --people N] [--seed S]
                                        [--provinces 08,48]
     odoo --addons-path=ADDONS sp bench -c CONF -d DB [--people N] [--seed S] [--smoke]
-                                       [--only NAME] [--json PATH] [--rebuild] [--template DB]
+                                       [--only NAME] [--json PATH] [--rebuild] [--update]
+                                       [--template DB]
     odoo --addons-path=ADDONS sp users -c CONF -d DB
 
 Odoo finds this command because the module has a ``cli`` folder; ``--addons-path`` must be the
@@ -53,6 +54,7 @@ class Sp(Command):
         bench.add_argument("--only")
         bench.add_argument("--json")
         bench.add_argument("--rebuild", action="store_true")
+        bench.add_argument("--update", action="store_true")
         bench.add_argument("--template")
 
         users = actions.add_parser("users", help="create (if needed) and print the demo logins")
@@ -103,7 +105,7 @@ class Sp(Command):
         for option in ("people", "seed", "only", "json", "template"):
             if getattr(args, option) is not None:
                 argv += ["--%s" % option, str(getattr(args, option))]
-        argv += [flag for flag in ("--smoke", "--rebuild") if getattr(args, flag[2:])]
+        argv += [flag for flag in ("--smoke", "--rebuild", "--update") if getattr(args, flag[2:])]
         sys.exit(harness.main(argv + odoo_args))
 
 

@@ -90,25 +90,30 @@ def installed_modules(name):
         return {row[0] for row in cr.fetchall()}
 
 
-def ensure_database(name, modules, demo=False):
-    """Create ``name`` when missing and install the ``modules`` it lacks; return its registry.
+def ensure_database(name, modules, demo=False, update=False):
+    """Create ``name`` when missing and install the ``modules`` it lacks (``update``: and update
+    the ones it has to the code on disk); return its registry.
 
-    Installation happens in this process, exactly like ``odoo -d name -i modules``.
+    Installation happens in this process, exactly like ``odoo -d name -i ... -u ...``.
     """
     if not database_exists(name):
         _logger.info("creating database %s", name)
         create_database(name)
-    missing = sorted(set(modules) - installed_modules(name))
-    if not missing:
+    installed = installed_modules(name)
+    missing = sorted(set(modules) - installed)
+    present = sorted(set(modules) & installed) if update else []
+    if not (missing or present):
         return Registry(name)
-    _logger.info("installing %s into %s", ", ".join(missing), name)
+    _logger.info("installing %s, updating %s in %s", ", ".join(missing) or "nothing",
+                 ", ".join(present) or "nothing", name)
     config["init"] = dict.fromkeys(missing, 1)
+    config["update"] = dict.fromkeys(present, 1)
     config["without_demo"] = False if demo else "all"
     config["demo"] = dict(config["init"]) if demo else {}
     try:
         return Registry.new(name, update_module=True)
     finally:
-        config["init"], config["demo"] = {}, {}
+        config["init"], config["update"], config["demo"] = {}, {}, {}
 
 
 def get_param(cr, key):
