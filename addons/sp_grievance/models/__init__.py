@@ -1,5 +1,4 @@
 from . import resource_calendar
-from . import sp_individual
 from . import sp_grievance_category
 from . import sp_grievance_sla
 from . import sp_grievance

@@ -16,14 +16,29 @@ class SpGrievanceConsoleLine(models.TransientModel):
     console_id = fields.Many2one("sp.grievance.console", required=True, ondelete="cascade")
     individual_id = fields.Many2one("sp.individual", string="Person", required=True)
     match = fields.Selection(MATCHES, string="Found by")
-    name = fields.Char(related="individual_id.name")
-    birthdate = fields.Date(related="individual_id.birthdate")
-    gender = fields.Selection(related="individual_id.gender")
-    id_number = fields.Char(related="individual_id.id_number")
-    phone = fields.Char(related="individual_id.phone")
-    household_id = fields.Many2one(related="individual_id.household_id")
-    area_id = fields.Many2one(related="individual_id.area_id")
+    # Computed, not related: the labels are this screen's, whatever the registry calls them.
+    name = fields.Char("Full name", compute="_compute_person")
+    birthdate = fields.Date("Birth date", compute="_compute_person")
+    gender = fields.Char("Sex", compute="_compute_person")
+    id_number = fields.Char("Personal ID", compute="_compute_person")
+    phone = fields.Char("Phone", compute="_compute_person")
+    household_id = fields.Many2one("sp.household", string="Household", compute="_compute_person")
+    area_id = fields.Many2one("sp.area", string="Commune / village", compute="_compute_person")
     ticket_count = fields.Integer("Tickets", compute="_compute_ticket_count")
+
+    @api.depends("individual_id")
+    def _compute_person(self):
+        genders = dict(self.env["sp.individual"]._fields["gender"]._description_selection(
+            self.env))
+        for line in self:
+            person = line.individual_id
+            line.name = person.name
+            line.birthdate = person.birthdate
+            line.gender = genders.get(person.gender, "")
+            line.id_number = person.id_number
+            line.phone = person.phone
+            line.household_id = person.household_id
+            line.area_id = person.area_id
 
     @api.depends("individual_id")
     def _compute_ticket_count(self):
