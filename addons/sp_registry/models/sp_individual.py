@@ -53,7 +53,7 @@ class SpIndividual(models.Model):
     _name = "sp.individual"
     _description = "Person"
     _inherit = ["sp.access.mixin", "mail.thread"]
-    _order = "household_id, id"
+    _order = "name, id"
     _rec_names_search = ["name", "id_number"]
 
     name = fields.Char("Full name", required=True, tracking=True)

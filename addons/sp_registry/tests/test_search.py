@@ -49,3 +49,7 @@ class TestSearch(RegistryFixtures, TransactionCase):
                                (False, "list"), (False, "form"), (False, "search")])
         self.Household.get_views([(False, "pivot"), (False, "graph"), (False, "kanban"),
                                   (False, "list"), (False, "form"), (False, "search")])
+        self.env["sp.registry.event"].get_views([(False, "pivot"), (False, "graph"),
+                                                 (False, "list"), (False, "form")])
+        self.env["sp.registry.duplicate"].get_views([(False, "list"), (False, "form"),
+                                                     (False, "search")])
