@@ -1,5 +1,6 @@
 import csv
 import io
+import itertools
 import json
 import logging
 import os
@@ -133,9 +134,8 @@ class SpDemoGenerator(models.AbstractModel):
             if count <= 0 or (people is not None and done_people >= people):
                 break
             tick = time.perf_counter()
-            rows = builder.chunk(index, count)
-            if people is not None:
-                rows = _trim_to_people(rows, people - done_people)
+            rows = _take(builder.households(index), count,
+                         None if people is None else people - done_people)
             phases["build_rows"] += time.perf_counter() - tick
             writer.write_chunk(rows)
             done_households += len(rows)
@@ -308,16 +308,18 @@ def _cpu_seconds(cr):
     return time.process_time() + backend
 
 
-def _trim_to_people(rows, budget):
-    """The first households holding exactly ``budget`` people (the last one cut short)."""
+def _take(households, count, budget=None):
+    """Up to ``count`` households; with a ``budget``, households holding exactly ``budget``
+    people at most (the last one cut short)."""
     result = []
-    for row in rows:
-        if budget <= 0:
-            break
-        if len(row["members"]) > budget:
-            row = dict(row, members=row["members"][:budget])
+    for row in itertools.islice(households, count):
+        if budget is not None:
+            if budget <= 0:
+                break
+            if len(row["members"]) > budget:
+                row["members"] = row["members"][:budget]
+            budget -= len(row["members"])
         result.append(row)
-        budget -= len(row["members"])
     return result
 
 

@@ -7,6 +7,7 @@ of the MIS (poor, near-poor and social-assistance households and their neighbour
 whole country; they are demo assumptions, documented in README.md.
 """
 import datetime
+import itertools
 import random
 from dataclasses import dataclass, field
 
@@ -123,8 +124,13 @@ class PopulationBuilder:
 
     # ------------------------------------------------------------------ households
     def chunk(self, index, count):
+        return list(itertools.islice(self.households(index), count))
+
+    def households(self, index):
+        """The households of chunk ``index``, one after the other (as many as asked)."""
         rng = random.Random("sp_demo:%s:%s" % (self.seed, index))
-        return [self._household(rng) for _i in range(count)]
+        while True:
+            yield self._household(rng)
 
     def _household(self, rng):
         commune = self.communes[int(rng.random() * len(self.communes))]
