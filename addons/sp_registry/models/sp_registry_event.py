@@ -127,8 +127,7 @@ class SpRegistryEvent(models.Model):
                                         event.date))
 
     def write(self, vals):
-        if set(vals) - {"state", "message_main_attachment_id", "changes", "old_values",
-                        "new_values", "applied_date", "other_household_id", "individual_id"} \
+        if set(vals) - {"message_main_attachment_id"} \
                 and self.filtered(lambda e: e.state != "draft"):
             raise UserError(_("An applied or cancelled registry event cannot be changed; "
                               "record a new event instead."))
@@ -189,6 +188,9 @@ class SpRegistryEvent(models.Model):
     def _sp_check_source_access(self):
         for record in self._sp_source_records():
             record.check_access("write")
+        if self.type == "member_out" and self.other_household_id:
+            # joining a household the user cannot even see is for its own commune to record
+            self.other_household_id.check_access("read")
 
     # Each _sp_apply_<type> changes the current state and returns (old values, new values).
     # They run as superuser after _sp_check_source_access: the result may lie outside the

@@ -116,6 +116,13 @@ class TestRegistryEvents(RegistryFixtures, TransactionCase):
                                   self.office_b, areas=self.commune_b1)
         self.assertTrue(self.Household.with_user(officer_b).search([("id", "=", self.hh_a1.id)]))
 
+    def test_member_out_to_a_household_the_officer_cannot_see(self):
+        with self.assertRaises(AccessError):
+            self._apply(user=self.officer_a1, type="member_out", individual_id=self.child_a1.id,
+                        other_household_id=self.hh_b1.id)
+        self._apply(user=self.officer_a1, type="member_out", individual_id=self.child_a1.id)
+        self.assertFalse(self.child_a1.household_id)
+
     def test_move_needs_write_access_to_the_source(self):
         with self.assertRaises(AccessError):
             self._apply(user=self.officer_a1, type="move", household_id=self.hh_a2.id,
