@@ -156,6 +156,11 @@ class SpCollaboratorActivity(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(not vals.get("collaborator_id") for vals in vals_list) \
+                and not self._default_collaborator_id():
+            raise UserError(_(
+                "Your user is not linked to a collaborator: choose the collaborator, or ask the "
+                "commune officer to link your user to your collaborator record."))
         activities = super().create(vals_list)
         activities.flush_recordset()
         activities._check_allowance_open()

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from .common import CollaboratorFixtures
@@ -62,6 +62,13 @@ class TestActivity(CollaboratorFixtures, TransactionCase):
         # Before the assignment started: refused.
         with self.assertRaisesRegex(ValidationError, "is not in the caseload"):
             self._visit(self.ctv_a1, self.hh_a1, self.start - relativedelta(days=1))
+
+    def test_user_without_collaborator_record(self):
+        self.ctv_a1.user_id = False
+        with self.assertRaisesRegex(UserError, "not linked to a collaborator"):
+            self.Activity.with_user(self.officer_a1).create({
+                "household_id": self.hh_a1.id, "topic": "school",
+                "date": self.today - relativedelta(days=1)})
 
     def test_follow_up_before_visit_refused(self):
         with self.assertRaisesRegex(ValidationError, "follow-up date .* cannot come before"):
