@@ -1,5 +1,7 @@
 import datetime
 import io
+import os
+import tempfile
 
 import openpyxl
 
@@ -36,9 +38,6 @@ class TestXlsx(BaseCase):
         self.assertEqual(ws.freeze_panes, "A4")
 
     def test_file_path_and_constant_memory(self):
-        import os
-        import tempfile
-
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "big.xlsx")
             with SpXlsxWriter(path) as book:
