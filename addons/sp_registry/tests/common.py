@@ -31,11 +31,11 @@ class RegistryFixtures(SpFixtures):
         test goes on with a clean cache and database."""
         if args or kwargs:
             return super().assertRaisesRegex(exception, regex, *args, **kwargs)
-        return self._sp_raises_regex(exception, regex)
+        return self._sp_rolled_back(super().assertRaisesRegex(exception, regex))
 
     @contextlib.contextmanager
-    def _sp_raises_regex(self, exception, regex):
-        with super().assertRaisesRegex(exception, regex) as cm, self.env.cr.savepoint():
+    def _sp_rolled_back(self, raises):
+        with raises as cm, self.env.cr.savepoint():
             yield cm
 
     @classmethod
