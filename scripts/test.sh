@@ -73,6 +73,11 @@ rc=${PIPESTATUS[0]}
 if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log"; then
   failed+=("errors logged during the Odoo test run (see $log)")
 fi
+# Browser tests must really run: Odoo skips them with only a warning when Chromium or the
+# websocket-client package is missing.
+if grep -qE 'websocket-client module is not installed|Chrome executable not found|Chrome not found' "$log"; then
+  failed+=("browser tests were skipped: install Debian's chromium and requirements.txt")
+fi
 # "F failed, E error(s) of N tests when loading database 'db'": Odoo's own count.
 read -r o_failed o_errors o_run < <(sed -nE \
   's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests when loading database.*/\1 \2 \3/p' \
