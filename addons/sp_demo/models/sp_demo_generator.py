@@ -21,6 +21,7 @@ from odoo.addons.sp_registry.tools import PROVINCE_ID_CODES
 
 from ..tools.names import Pick
 from ..tools.population import Commune, PopulationBuilder
+from ..tools.stages import STAGES
 
 _logger = logging.getLogger(__name__)
 
@@ -147,9 +148,11 @@ class SpDemoGenerator(models.AbstractModel):
                          done_people, done_people / (time.perf_counter() - started))
         writer.finish()
         seconds = time.perf_counter() - started
+        stages = self._run_stages(seed)
         self._record_run({
             "seed": seed, "provinces": list(provinces), "households": done_households,
-            "people": done_people, "ref_date": str(builder.ref), "stages": ["registry"],
+            "people": done_people, "ref_date": str(builder.ref),
+            "stages": ["registry"] + list(stages),
         })
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -164,28 +167,41 @@ class SpDemoGenerator(models.AbstractModel):
             "people_per_s": done_people / seconds if seconds else 0.0,
             "phases": {name: round(value, 2) for name, value in phases.items()},
             "cpu_seconds": cpu,
+            "stages": stages,
         }
 
     @api.model
     def complete(self, commit=False):
-        """Generate the data of modules installed after the last generation (enrolments,
-        payments, tickets, collaborators) for the registry already there; nothing to do while
-        those modules are absent. Called by the benchmark harness when it reuses a database."""
+        """Generate the data of modules installed after the registry was generated
+        (collaborators and their caseloads, tickets...) for the households that have none.
+        Called by the benchmark harness when it reuses a database."""
         self._check_generator_access()
         runs = self._runs()
-        done = {stage for run in runs for stage in run.get("stages", [])}
-        for stage, model in self._optional_stages():
-            if stage not in done and model in self.env:
-                getattr(self, "_generate_%s" % stage)(runs)
-                runs[-1]["stages"].append(stage)
-                self.env["ir.config_parameter"].sudo().set_param(PARAM_RUNS, json.dumps(runs))
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        seed = runs[-1]["seed"] if runs else 1
+        stages = self._run_stages(seed, commit=commit)
+        if stages and runs:
+            runs[-1].setdefault("stages", []).extend(
+                name for name in stages if name not in runs[-1]["stages"])
+            self.env["ir.config_parameter"].sudo().set_param(PARAM_RUNS, json.dumps(runs))
+        return stages
 
     @api.model
     def _optional_stages(self):
-        """(stage, model) pairs generated when the model exists: none yet (see README)."""
-        return []
+        """The stages of ``tools/stages.py`` whose module is installed."""
+        return [(name, function) for name, model, function in STAGES if model in self.env]
+
+    def _run_stages(self, seed, commit=False):
+        """{stage: figures (with seconds)} of the optional stages that had something to do."""
+        done = {}
+        for name, function in self._optional_stages():
+            started = time.perf_counter()
+            figures = function(self, seed)
+            if figures:
+                done[name] = dict(figures, seconds=round(time.perf_counter() - started, 2))
+                _logger.info("sp_demo: %s: %s", name, done[name])
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
 
     @api.model
     def _install_demo(self):
@@ -372,27 +388,15 @@ class _ChunkWriter:
             self._drop_indexes()
 
     def _plan(self, Model, provided):
-        stored = [name for name, field in Model._fields.items()
-                  if field.store and field.column_type and name != "id"]
-        audit = {"create_uid": self.uid, "write_uid": self.uid,
-                 "create_date": self.now, "write_date": self.now}
-        rest = [name for name in stored if name not in provided and name not in audit]
-        defaults = Model.default_get(rest)
-        slow = [name for name in rest if name not in defaults and Model._fields[name].compute]
-        if slow:
-            _logger.warning("sp_demo: %s.%s filled through the ORM (slow): teach the generator "
-                            "these fields", Model._name, ", ".join(slow))
-        constants = {**audit, **{name: _convert(Model._fields[name], defaults[name])
-                                 for name in rest if name in defaults}}
-        columns = list(provided) + list(constants)
+        constants, slow = column_plan(Model, provided, self.uid, self.now)
         return {
             "model": Model,
             "table": Model._table,
-            "columns": ["id"] + columns,
+            "columns": ["id"] + list(provided) + list(constants),
             "getter": itemgetter(*provided),
             # Formatted once: the CSV writer would call str() on them for every row.
-            "constants": tuple(None if constants[name] is None else str(constants[name])
-                               for name in constants),
+            "constants": tuple(None if value is None else str(value)
+                               for value in constants.values()),
             "slow": slow,
         }
 
@@ -578,6 +582,44 @@ def _restore_indexes(env):
         params.set_param(PARAM_INDEXES, "")
         _logger.info("sp_demo: %s indexes rebuilt in %.1f s", len(pending),
                      time.perf_counter() - started)
+
+
+def column_plan(Model, provided, uid, now):
+    """What a set-based insert of ``Model`` rows writes besides the ``provided`` columns:
+    ``(constants, slow)``: the audit columns and each remaining field's default (the same for
+    every row), and the stored computed fields nobody provides (to recompute through the ORM)."""
+    stored = [name for name, field in Model._fields.items()
+              if field.store and field.column_type and name != "id"]
+    audit = {"create_uid": uid, "write_uid": uid, "create_date": now, "write_date": now}
+    rest = [name for name in stored if name not in provided and name not in audit]
+    defaults = Model.default_get(rest)
+    slow = [name for name in rest if name not in defaults and Model._fields[name].compute]
+    if slow:
+        _logger.warning("sp_demo: %s.%s filled through the ORM (slow): teach the generator "
+                        "these fields", Model._name, ", ".join(slow))
+    constants = {**audit, **{name: _convert(Model._fields[name], defaults[name])
+                             for name in rest if name in defaults}}
+    return constants, slow
+
+
+def insert_select(Model, provided, select):
+    """``INSERT INTO <table> (provided..., audit and defaults...) SELECT``: ``select`` returns
+    the ``provided`` columns in that order. Returns the new ids."""
+    env = Model.env
+    constants, slow = column_plan(Model, provided, env.uid, fields.Datetime.now())
+    columns = list(provided) + list(constants)
+    env.cr.execute(SQL(
+        "INSERT INTO %s (%s) SELECT q.*, %s FROM (%s) q RETURNING id",
+        SQL.identifier(Model._table), SQL(", ").join(SQL.identifier(c) for c in columns),
+        SQL(", ").join(SQL("%s", value) for value in constants.values()), select))
+    ids = [row[0] for row in env.cr.fetchall()]
+    if slow and ids:
+        records = Model.browse(ids)
+        for name in slow:
+            env.add_to_compute(Model._fields[name], records)
+        Model.flush_model(slow)
+    Model.invalidate_model()
+    return ids
 
 
 def _convert(field, value):

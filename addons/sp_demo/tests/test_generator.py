@@ -2,6 +2,7 @@ import hashlib
 from collections import Counter
 from contextlib import closing
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
@@ -185,6 +186,32 @@ class TestGenerator(TransactionCase):
         new = self.env["sp.household"].search([("id", ">", max(self.households.ids))])
         self.assertEqual(len(new), 12)
         self.assertEqual(new.area_id, commune)
+
+    def test_collaborators_when_installed(self):
+        if "sp.collaborator.assignment" not in self.env:
+            self.skipTest("sp_collaborator is not installed")
+        assignments = self.env["sp.collaborator.assignment"].search(
+            [("household_id", "in", self.households.ids)])
+        self.assertEqual(assignments.household_id, self.households)
+        self.assertEqual(len(assignments), len(self.households), "one collaborator each")
+        for assignment in assignments:
+            self.assertTrue(assignment.is_current)
+            self.assertEqual(assignment.collaborator_id.area_id, assignment.household_id.commune_id)
+            self.assertEqual(assignment.company_id, assignment.household_id.company_id)
+        self.assertFalse(self.generator.complete().get("collaborators"), "nothing left to do")
+
+    def test_tickets_when_installed(self):
+        if "sp.grievance" not in self.env:
+            self.skipTest("sp_grievance is not installed")
+        self.generator.generate(households=900, seed=12, provinces=["86"])
+        tickets = self.env["sp.grievance"].search([("household_id.province_id.code", "=", "86")])
+        self.assertGreaterEqual(len(tickets), 3)
+        for ticket in tickets:
+            self.assertEqual(ticket.individual_id, ticket.household_id.head_id)
+            self.assertIn(ticket.state, ("new", "acknowledged", "resolved"))
+            self.assertTrue(ticket.name and ticket.subject and ticket.category_id)
+            self.assertLessEqual(ticket.date_received, fields.Datetime.now())
+        self.assertFalse(self.generator.complete().get("tickets"), "nothing left to do")
 
     def test_bad_input(self):
         with self.assertRaises(UserError):
