@@ -9,7 +9,6 @@ from odoo.addons.sp_registry.tools import (
     validate_id_number,
     validate_phone,
 )
-from odoo.addons.sp_registry.tools.sql import create_index
 
 from .sp_grievance_sla import LEVELS
 
@@ -211,15 +210,6 @@ class SpGrievance(models.Model):
         if self.env.su or self.env.user.has_group("sp_base.group_call_centre_agent"):
             return "read"
         return "write"
-
-    def init(self):
-        # The console looks callers up by the start of their accent-free name first: a b-tree on
-        # the registry's name key answers "nguyen van an%" in well under a millisecond at any
-        # scale, where the registry's trigram index (any part of the name) costs tens of
-        # milliseconds per million people and stays the fallback. (Created here, not by an
-        # extension of sp.individual, so that this module adds no field or term to it.)
-        create_index(self.env.cr, "sp_individual_name_key_prefix", "sp_individual",
-                     "sp_unaccent_lower(name) text_pattern_ops")
 
     # ------------------------------------------------------------------ selections
     @api.model

@@ -1,12 +1,10 @@
 import datetime
-import re
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.sp_registry.models.sp_individual import FIND_LIMIT, PHONE, SEPARATORS
 from odoo.addons.sp_registry.tools import (
-    name_key,
-    normalize_id_number,
     normalize_phone,
     validate_id_number,
     validate_phone,
@@ -15,13 +13,7 @@ from odoo.addons.sp_registry.tools import (
 from ..models.sp_grievance import CHANNELS, PRIORITIES
 from ..models.sp_grievance_call import OUTCOMES
 
-LOOKUP_LIMIT = 20
-MIN_NAME_LENGTH = 3
-HOUSEHOLD_CODE = re.compile(r"^[0-9A-Z]{2,6}-\d{6}$")
-PHONE = re.compile(r"^0\d{9}$")
-BIRTH_YEAR = re.compile(r"^(18[89]\d|19\d\d|20\d\d)$")
-SEPARATORS = re.compile(r"[\s.\-()]")
-LIKE_WILDCARDS = re.compile(r"[%_\\]")
+LOOKUP_LIMIT = FIND_LIMIT
 
 
 class SpGrievanceConsole(models.TransientModel):
@@ -92,52 +84,10 @@ class SpGrievanceConsole(models.TransientModel):
     # ------------------------------------------------------------------ lookup
     @api.model
     def _sp_lookup(self, query, limit=LOOKUP_LIMIT):
-        """People matching ``query``, searched with the user's rights, and how they matched.
-
-        A phone number, a personal ID or an old ID card number is an exact match on an indexed
-        column; a household code gives its members; anything else is an accent-insensitive name
-        search (the registry's trigram index), optionally narrowed by a trailing birth year.
-        """
-        People = self.env["sp.individual"]
-        text = " ".join((query or "").split())
-        if not text:
-            raise UserError(_("Type a phone number, a personal ID, a household code or a name."))
-        compact = SEPARATORS.sub("", text)
-        phone = normalize_phone(compact)
-        if phone and PHONE.match(phone):
-            return People.search([("phone", "=", phone)], limit=limit), "phone"
-        if compact.isdigit() and len(compact) in (9, 12):
-            number = normalize_id_number(compact)
-            domain = [("legacy_id_number", "=", number)]
-            if len(number) == 12:
-                domain = ["|", ("id_number", "=", number)] + domain
-            return People.search(domain, limit=limit), "id_number"
-        code = text.replace(" ", "").upper()
-        if HOUSEHOLD_CODE.match(code):
-            households = self.env["sp.household"].search([("code", "=", code)], limit=1)
-            if not households:
-                raise UserError(_("No household with the code %s is in the registry.", code))
-            members = People.search([("household_id", "=", households.id)], limit=limit)
-            return members, "household"
-        if compact.isdigit():
-            raise UserError(_(
-                "%s is neither a phone number (10 digits starting with 0, or +84), a personal ID "
-                "(12 digits) nor an old ID card number (9 digits).", text))
-        # LIKE wildcards typed by the user are not wildcards here.
-        words = LIKE_WILDCARDS.sub("", text).split()
-        domain = []
-        if len(words) > 1 and BIRTH_YEAR.match(words[-1]):
-            domain.append(("birth_year", "=", int(words.pop())))
-        name = " ".join(words)
-        if len(name_key(name).replace(" ", "")) < MIN_NAME_LENGTH:
-            raise UserError(_("Type at least %s letters of the name.", MIN_NAME_LENGTH))
-        # Names starting with what was typed (b-tree on the accent-free name), else names
-        # containing it anywhere (the registry's trigram index).
-        people = People.search(domain + [("name", "=ilike", name + "%")], limit=limit,
-                               order="id")
-        if not people:
-            people = People.search(domain + [("name", "ilike", name)], limit=limit, order="id")
-        return people, "name"
+        """People matching ``query`` and how they matched: the registry's person finder
+        (``sp.individual._sp_find``: phone, personal or old ID, household code, or name with
+        an optional birth year), run with the agent's rights."""
+        return self.env["sp.individual"]._sp_find(query, limit=limit)
 
     def action_search(self):
         self.ensure_one()

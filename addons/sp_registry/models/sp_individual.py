@@ -1,3 +1,5 @@
+import re
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -5,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import (
+    name_key,
     normalize_id_number,
     normalize_phone,
     validate_id_number,
@@ -39,6 +42,19 @@ AGE_BANDS = [
     ("75_79", "75-79", 75),
     ("80", "80 and over", 80),
 ]
+
+
+# Name search matches the start of any of the first NAME_WORDS words of the accent-free name
+# (Vietnamese names have 2 to 5 words): one b-tree per word position, see init().
+NAME_WORDS = 5
+# Person finder (call-centre console, any quick lookup)
+FIND_LIMIT = 20
+MIN_NAME_LENGTH = 3
+HOUSEHOLD_CODE = re.compile(r"^[0-9A-Z]{2,6}-\d{6}$")
+PHONE = re.compile(r"^0\d{9}$")
+BIRTH_YEAR = re.compile(r"^(18[89]\d|19\d\d|20\d\d)$")
+SEPARATORS = re.compile(r"[\s.\-()]")
+LIKE_WILDCARDS = re.compile(r"[%_\\]")
 
 
 def age_band_of(age):
@@ -137,6 +153,16 @@ class SpIndividual(models.Model):
         # Unique when set: NULL (no ID yet) is allowed for any number of people.
         cr.execute("CREATE UNIQUE INDEX IF NOT EXISTS sp_individual_id_number_uniq "
                    "ON sp_individual (id_number) WHERE id_number IS NOT NULL")
+        # Name search (see _condition_to_sql): the accent-free name, and the same from its
+        # 2nd, 3rd... word on, each a b-tree that serves "starts with" (LIKE 'van an%') as a
+        # range scan, whatever the size of the registry. The trigram index serves the rarer
+        # "contains anywhere" pattern (=ilike '%...%', the person finder's last resort, and
+        # duplicate detection).
+        create_index(cr, "sp_individual_name_key_prefix", "sp_individual",
+                     "sp_unaccent_lower(name) text_pattern_ops")
+        for word in range(2, NAME_WORDS + 1):
+            create_index(cr, "sp_individual_name_word%s_prefix" % word, "sp_individual",
+                         "sp_name_from_word(name, %s) text_pattern_ops" % int(word))
         create_index(cr, "sp_individual_name_key_trgm", "sp_individual",
                      "sp_unaccent_lower(name) gin_trgm_ops", "gin")
         create_index(cr, "sp_individual_dedup_block", "sp_individual", "commune_id, birth_year",
@@ -201,20 +227,91 @@ class SpIndividual(models.Model):
 
     # ------------------------------------------------------------------ search
     def _condition_to_sql(self, alias, fname, operator, value, query):
-        """Names are searched without accents or case: 'nguyen van an' finds 'Nguyễn Văn An'.
+        """Names are searched as an officer types them: without accents or case, from the
+        start of a word. 'nguyen van an', 'van an' and 'an' find 'Nguyễn Văn An' ('an' also
+        finds 'Lê Thị Anh'); 'guyen' does not.
 
-        The condition uses the expression of the trigram index sp_individual_name_key_trgm.
+        ``ilike`` is served by the b-tree indexes of init() (one per word position), so its
+        cost does not grow with the registry; ``=ilike`` keeps the pattern as typed ('%'
+        anywhere) on the accent-free name (b-tree for a prefix, trigram index otherwise).
         """
         if fname == "name" and operator in ("ilike", "not ilike", "=ilike") and value \
                 and isinstance(value, str):
-            pattern = value if operator == "=ilike" else "%" + value + "%"
-            sql = SQL("(sp_unaccent_lower(%s) LIKE sp_unaccent_lower(%s))",
-                      self._field_to_sql(alias, "name", query), pattern)
+            column = self._field_to_sql(alias, "name", query)
+            key = " ".join(LIKE_WILDCARDS.sub(" ", name_key(value)).split())
+            if operator == "=ilike" or not key:
+                pattern = value if operator == "=ilike" else "%" + value + "%"
+                sql = SQL("(sp_unaccent_lower(%s) LIKE sp_unaccent_lower(%s))", column, pattern)
+            else:
+                sql = self._sp_name_word_start_sql(column, key)
             return SQL("(NOT %s)", sql) if operator == "not ilike" else sql
         if fname in ("phone", "id_number") and isinstance(value, str) and value:
             normalize = normalize_phone if fname == "phone" else normalize_id_number
             value = normalize(value) or value
         return super()._condition_to_sql(alias, fname, operator, value, query)
+
+    @api.model
+    def _sp_name_word_start_sql(self, column, key):
+        """Accent-free name whose n-th word starts with ``key`` (n = 1..NAME_WORDS).
+
+        Written as the range each word-position index scans ('van an' <= x < 'van ao', in
+        the byte order of text_pattern_ops) rather than as LIKE: the bitmap of the indexes is
+        then the whole answer, and no name is run through unaccent again to check it.
+        """
+        upper = key[:-1] + chr(ord(key[-1]) + 1)
+        terms = [SQL("sp_unaccent_lower(%s)", column)] + [
+            SQL("sp_name_from_word(%s, %s)", column, word) for word in range(2, NAME_WORDS + 1)]
+        return SQL("(%s)", SQL(" OR ").join(
+            SQL("(%s ~>=~ %s AND %s ~<~ %s)", term, key, term, upper) for term in terms))
+
+    @api.model
+    def _sp_find(self, text, limit=FIND_LIMIT):
+        """Find a person from what a caller or an officer gives, with the user's rights.
+
+        Returns ``(people, kind)``, ``kind`` saying how they matched: ``phone`` (10 digits
+        starting with 0, or +84), ``id_number`` (12-digit personal ID or 9/12-digit old ID
+        card), ``household`` (the members of the household with that code), or ``name``
+        (accents and case ignored; a trailing birth year narrows it: 'Nguyen Van An 1956').
+        Names are matched from the start of the full name first, then from the start of
+        any word, then anywhere. Raises UserError on empty or unusable input.
+        """
+        text = " ".join((text or "").split())
+        if not text:
+            raise UserError(_("Type a phone number, a personal ID, a household code or a name."))
+        compact = SEPARATORS.sub("", text)
+        phone = normalize_phone(compact)
+        if phone and PHONE.match(phone):
+            return self.search([("phone", "=", phone)], limit=limit), "phone"
+        if compact.isdigit() and len(compact) in (9, 12):
+            number = normalize_id_number(compact)
+            domain = [("legacy_id_number", "=", number)]
+            if len(number) == 12:
+                domain = ["|", ("id_number", "=", number)] + domain
+            return self.search(domain, limit=limit), "id_number"
+        code = text.replace(" ", "").upper()
+        if HOUSEHOLD_CODE.match(code):
+            households = self.env["sp.household"].search([("code", "=", code)], limit=1)
+            if not households:
+                raise UserError(_("No household with the code %s is in the registry.", code))
+            return self.search([("household_id", "=", households.id)], limit=limit), "household"
+        if compact.isdigit():
+            raise UserError(_(
+                "%s is neither a phone number (10 digits starting with 0, or +84), a personal ID "
+                "(12 digits) nor an old ID card number (9 digits).", text))
+        # LIKE wildcards typed by the user are not wildcards here.
+        words = LIKE_WILDCARDS.sub("", text).split()
+        domain = []
+        if len(words) > 1 and BIRTH_YEAR.match(words[-1]):
+            domain.append(("birth_year", "=", int(words.pop())))
+        name = " ".join(words)
+        if len(name_key(name).replace(" ", "")) < MIN_NAME_LENGTH:
+            raise UserError(_("Type at least %s letters of the name.", MIN_NAME_LENGTH))
+        for condition in (("name", "=ilike", name + "%"), ("name", "ilike", name),
+                          ("name", "=ilike", "%" + name + "%")):
+            people = self.search(domain + [condition], limit=limit, order="id")
+            if people:
+                break
+        return people, "name"
 
     # ------------------------------------------------------------------ checks
     @api.constrains("id_number", "gender", "birthdate", "birthdate_precision")

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common import RegistryFixtures
@@ -17,9 +18,54 @@ class TestSearch(RegistryFixtures, TransactionCase):
             [r[0] for r in Person.name_search("le van cuong")]
         self.assertIn(self.head_b1.id, ids)
 
-    def test_uses_the_trigram_index_expression(self):
-        query = self.Person._search([("name", "ilike", "nguyen van an")])
-        self.assertIn("sp_unaccent_lower", query.where_clause.code)
+    def test_name_matches_word_starts(self):
+        """What an officer expects: any word of the name, from its start, accents and case
+        ignored; not the middle of a word."""
+        Person = self.Person
+        anh = Person.create({"name": "Lê Thị Ánh", "gender": "female", "birthdate": "1960-01-01",
+                             "area_id": self.commune_a2.id})
+        long_name = Person.create({"name": "Hoàng Thị Minh Ngọc Ân", "gender": "female",
+                                   "area_id": self.commune_a2.id})
+        scope = [("id", "in", (self.all_people | anh | long_name).ids)]
+
+        def found(text):
+            return Person.search(scope + [("name", "ilike", text)])
+        self.assertEqual(found("an"), self.head_a1 | anh | long_name)
+        self.assertEqual(found("  ÂN "), self.head_a1 | anh | long_name)
+        self.assertEqual(found("an nguyen"), Person)
+        self.assertEqual(found("guyen"), Person)
+        self.assertEqual(found("thi"), self.head_a2 | self.child_a1 | anh | long_name)
+        self.assertEqual(found("ngoc an"), long_name)
+        self.assertEqual(found("thi h"), self.child_a1)
+        self.assertEqual(found("nguyễn văn"), self.head_a1)
+        # typed wildcards are not wildcards; without letters, any name matches the pattern
+        self.assertEqual(found("ng%an"), Person)
+        self.assertEqual(found("%"), Person.search(scope))
+        self.assertEqual(Person.search(scope + [("name", "not ilike", "an")]),
+                         self.head_a2 | self.head_b1 | self.child_a1)
+        # =ilike keeps the pattern as typed, anywhere in the accent-free name
+        self.assertEqual(Person.search(scope + [("name", "=ilike", "%guyen%")]),
+                         self.head_a1 | self.child_a1)
+
+    def test_name_search_uses_the_word_indexes(self):
+        """The condition is the expressions of the b-tree indexes (the full accent-free name,
+        and the same from each following word on), written as their ranges."""
+        query = self.Person._search([("name", "ilike", "Văn An")])
+        code = query.where_clause.code
+        self.assertIn("sp_unaccent_lower", code)
+        self.assertEqual(code.count("sp_name_from_word"), 2 * 4)
+        self.assertIn("~>=~", code)
+        self.assertIn("van an", query.where_clause.params)
+        self.assertIn("van ao", query.where_clause.params)
+        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'sp_individual' "
+                            "AND indexname LIKE 'sp_individual_name_%%'")
+        self.assertEqual({row[0] for row in self.env.cr.fetchall()}, {
+            "sp_individual_name_key_prefix", "sp_individual_name_key_trgm",
+            "sp_individual_name_word2_prefix", "sp_individual_name_word3_prefix",
+            "sp_individual_name_word4_prefix", "sp_individual_name_word5_prefix"})
+        self.env.cr.execute("SELECT sp_name_from_word(%s, 2), sp_name_from_word(%s, 4)",
+                            ["  Nguyễn  Văn Ân ", "Nguyễn Văn Ân"])
+        self.assertEqual(self.env.cr.fetchone(), ("van an", ""))
 
     def test_other_keys(self):
         Person = self.Person
@@ -53,3 +99,50 @@ class TestSearch(RegistryFixtures, TransactionCase):
                                                  (False, "list"), (False, "form")])
         self.env["sp.registry.duplicate"].get_views([(False, "list"), (False, "form"),
                                                      (False, "search")])
+
+
+@tagged("post_install", "-at_install")
+class TestFind(RegistryFixtures, TransactionCase):
+    """sp.individual._sp_find: the one way to find a person from what a caller gives."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.head_a1.phone = "0399000101"
+        cls.head_a2.legacy_id_number = "012345678"
+
+    def test_find_by_phone_ids_and_household(self):
+        Person = self.Person
+        self.assertEqual(Person._sp_find("0399 000 101"), (self.head_a1, "phone"))
+        self.assertEqual(Person._sp_find("+84399000101"), (self.head_a1, "phone"))
+        self.assertEqual(Person._sp_find(self.head_b1.id_number), (self.head_b1, "id_number"))
+        self.assertEqual(Person._sp_find("012.345.678"), (self.head_a2, "id_number"))
+        self.assertEqual(Person._sp_find(self.hh_a1.code.lower()),
+                         (self.head_a1 | self.child_a1, "household"))
+
+    def test_find_by_name(self):
+        Person = self.Person
+        self.assertEqual(Person._sp_find("NGUYEN VAN AN"), (self.head_a1, "name"))
+        self.assertEqual(Person._sp_find("le van cuong 1975"), (self.head_b1, "name"))
+        self.assertEqual(Person._sp_find("le van cuong 1976"), (Person, "name"))
+        # start of the full name first: 'nguyen' does not bring the people named after it
+        self.assertEqual(Person._sp_find("nguyen")[0], self.head_a1 | self.child_a1)
+        # then the start of any word, then anywhere
+        self.assertEqual(Person._sp_find("thi hoa"), (self.child_a1, "name"))
+        self.assertEqual(Person._sp_find("uong"), (self.head_b1, "name"))
+        self.assertEqual(len(Person._sp_find("nguyen", limit=1)[0]), 1)
+
+    def test_find_with_the_users_rights(self):
+        officer = self.Person.with_user(self.officer_a1)
+        self.assertFalse(officer._sp_find("le van cuong")[0])
+        self.assertEqual(officer._sp_find("nguyen van an")[0], self.head_a1)
+
+    def test_find_bad_input(self):
+        Person = self.Person
+        for text, message in (("   ", "Type a phone number"),
+                              ("12345", "neither a phone number"),
+                              ("an", "at least 3 letters"),
+                              ("%_ a", "at least 3 letters"),
+                              ("X1001-999999", "No household with the code X1001-999999")):
+            with self.subTest(text=text), self.assertRaisesRegex(UserError, message):
+                Person._sp_find(text)

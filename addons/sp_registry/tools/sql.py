@@ -6,7 +6,10 @@
   is a suite-wide decision for the administrator, not a side effect of this module;
 - ``sp_unaccent_lower(text)``: an IMMUTABLE wrapper (``unaccent`` itself is only STABLE, and
   only immutable functions can be used in an index expression) returning the lower-case,
-  accent-free, space-collapsed form of a name; ``tools.names.name_key`` is its Python twin.
+  accent-free, space-collapsed form of a name; ``tools.names.name_key`` is its Python twin;
+- ``sp_name_from_word(text, n)``: that form from its n-th word on ('nguyen van an', 2 ->
+  'van an'), so that b-tree indexes on it answer "a word of the name starts with ..." as a
+  range scan (see ``sp.individual``'s name search).
 """
 from odoo.tools import SQL
 
@@ -29,6 +32,20 @@ def ensure_unaccent_lower(cr):
         LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
             SELECT btrim(regexp_replace(lower(%(fn)s(%(dict)s::regdictionary, $1)),
                                         '\\s+', ' ', 'g'))
+        $fn$
+        """,
+        fn=SQL.identifier(schema, "unaccent"),
+        dict=f"{schema}.unaccent",
+    ))
+    # Same expression written out (not a call of sp_unaccent_lower): the body of an index
+    # function must not depend on the search_path of whoever builds or rebuilds the index.
+    cr.execute(SQL(
+        """
+        CREATE OR REPLACE FUNCTION sp_name_from_word(text, integer) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$
+            SELECT array_to_string((string_to_array(
+                btrim(regexp_replace(lower(%(fn)s(%(dict)s::regdictionary, $1)), '\\s+', ' ', 'g')),
+                ' '))[$2:], ' ')
         $fn$
         """,
         fn=SQL.identifier(schema, "unaccent"),
