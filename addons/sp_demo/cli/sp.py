@@ -80,6 +80,8 @@ class Sp(Command):
         print("households: %(households)s\npeople: %(people)s" % stats)
         print("generate_seconds: %.1f s\npeople_per_s: %.0f people/s"
               % (stats["seconds"], stats["people_per_s"]))
+        for stage, figures in stats["stages"].items():
+            print("%s: %s" % (stage, ", ".join("%s %s" % item for item in figures.items())))
         print("total_seconds: %.1f s" % (time.time() - t0))
         _print_logins(logins)
 
