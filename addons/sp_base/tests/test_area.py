@@ -111,3 +111,16 @@ class TestArea(SpCommon):
         self.assertFalse(self.manager_a.has_group("sp_base.group_central_officer"))
         self.assertFalse(self.auditor_a.has_group("sp_base.group_commune_officer"))
         self.assertTrue(self.env.ref("base.user_admin").has_group("sp_base.group_admin"))
+
+    def test_staff_menus_hidden_from_collaborators(self):
+        # (a menu without any action below it is hidden from everyone: test one that has some)
+        config_menu = self.env.ref("sp_base.sp_menu_config")
+        Menu = self.env["ir.ui.menu"]
+        self.assertNotIn(config_menu.id, Menu.with_user(self.collaborator_a1)._visible_menu_ids())
+        for user in (self.officer_a1, self.auditor_a):
+            self.assertIn(config_menu.id, Menu.with_user(user)._visible_menu_ids())
+        self.assertEqual(
+            self.env.ref("sp_base.sp_menu_registry").groups_id,
+            self.env.ref("sp_base.group_commune_officer") | self.env.ref("sp_base.group_call_centre_agent")
+            | self.env.ref("sp_base.group_auditor"),
+        )
