@@ -23,6 +23,8 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg2
+
 import odoo
 from odoo.tools import SQL, config
 
@@ -193,7 +195,12 @@ def _prepare_database(runtime, args, ctx):
     if args.template and not runtime.database_exists(args.template):
         _log("ERROR: the template database %s does not exist.", args.template)
         return None
-    runtime.create_database(database, comment=MARK, template=args.template)
+    try:
+        runtime.create_database(database, comment=MARK, template=args.template)
+    except psycopg2.errors.ObjectInUse:
+        # Someone is still connected to the template: install instead of copying.
+        _log("the template %s is in use: installing the modules instead", args.template)
+        runtime.create_database(database, comment=MARK)
     registry = runtime.ensure_database(database, modules)
     install_seconds = time.perf_counter() - t0
     with registry.cursor() as cr:

@@ -57,7 +57,7 @@ def create_database(name, comment=None, template=None):
         cr._cnx.autocommit = True
         if template:
             cr.execute(SQL("CREATE DATABASE %s TEMPLATE %s", SQL.identifier(name),
-                           SQL.identifier(template)))
+                           SQL.identifier(template)), log_exceptions=False)
         if comment:
             cr.execute(SQL("COMMENT ON DATABASE %s IS %s", SQL.identifier(name), comment))
     if template:
