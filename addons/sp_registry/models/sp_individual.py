@@ -245,6 +245,11 @@ class SpIndividual(models.Model):
             else:
                 sql = self._sp_name_word_start_sql(column, key)
             return SQL("(NOT %s)", sql) if operator == "not ilike" else sql
+        if fname == "id_number" and operator == "ilike" and isinstance(value, str) \
+                and value and not re.search(r"[\d%_]", value):
+            # A personal ID is digits only: a name typed in a person field (display_name
+            # searches name OR id_number) must not scan every ID for it.
+            return SQL("FALSE")
         if fname in ("phone", "id_number") and isinstance(value, str) and value:
             normalize = normalize_phone if fname == "phone" else normalize_id_number
             value = normalize(value) or value

@@ -63,6 +63,11 @@ class TestSearch(RegistryFixtures, TransactionCase):
             "sp_individual_name_key_prefix", "sp_individual_name_key_trgm",
             "sp_individual_name_word2_prefix", "sp_individual_name_word3_prefix",
             "sp_individual_name_word4_prefix", "sp_individual_name_word5_prefix"})
+        # a person field's search (name or personal ID): no scan of the IDs for a name
+        code = self.Person._search([("display_name", "ilike", "van an")]).where_clause.code
+        self.assertIn("sp_name_from_word", code)
+        self.assertNotIn("id_number", code)
+        self.assertIn(self.head_b1.id, [r[0] for r in self.Person.name_search("079075")])
         self.env.cr.execute("SELECT sp_name_from_word(%s, 2), sp_name_from_word(%s, 4)",
                             ["  Nguyễn  Văn Ân ", "Nguyễn Văn Ân"])
         self.assertEqual(self.env.cr.fetchone(), ("van an", ""))
