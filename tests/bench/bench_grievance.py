@@ -1,6 +1,7 @@
 """Call-centre caller lookup at scale: by phone number, personal ID and name.
 
-The lookup is the console's (``sp.grievance.console._sp_lookup``), run as a call-centre agent
+The lookup is the console's (``sp.grievance.console._sp_lookup``, that is the registry's
+``sp.individual._sp_find``), run as a call-centre agent
 (record rules applied; the agent made by sp_demo, or one made here and rolled back) on random
 people of the registry the harness built, with the ORM cache emptied before every call.
 Names are typed as agents type them: lower case, without accents. Figures: p50 and p95 in
@@ -99,7 +100,7 @@ def run(env, ctx):
         "name_birth_year": [(lookup("%s %s" % (name_key(row[1]), row[4])), row[0])
                             for row in with_year],
         # a given name and the name before it: not the start of the full name, so the
-        # trigram path
+        # word-start path (one b-tree per word position)
         "name_part": [(lookup(" ".join(name_key(row[1]).split()[-2:])), row[0])
                       for row in anyone if len(row[1].split()) >= 3],
     }
