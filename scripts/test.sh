@@ -107,7 +107,9 @@ fi
 
 if step bench "Benchmark smoke run"; then
   if [ -f tests/bench/run.py ]; then
-    "$PY" tests/bench/run.py --config "$conf" --database "${db}_bench" --smoke || failed+=(bench)
+    # the bench database starts as a copy of the test database (modules already installed)
+    "$PY" tests/bench/run.py --config "$conf" --database "${db}_bench" --template "$db" --smoke \
+      || failed+=(bench)
   else
     echo "no benchmark harness yet (tests/bench/run.py)" >&2
   fi
