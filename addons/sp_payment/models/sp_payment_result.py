@@ -1,0 +1,430 @@
+import base64
+import csv
+import datetime
+import hashlib
+import io
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+# Header of each field we read back, in Vietnamese (our list) or English.
+RESULT_HEADERS = {
+    "reference": {"mã dòng chi trả", "reference", "line reference"},
+    "id_number": {"số định danh cá nhân", "personal id", "id_number"},
+    "period": {"kỳ chi trả", "period"},
+    "province_code": {"mã tỉnh", "province code", "province_code"},
+    "amount": {"tổng số tiền", "total", "total_amount", "amount"},
+    "status": {"trạng thái", "status"},
+    "paid_date": {"ngày nhận", "paid date", "paid_date"},
+    "receipt_ref": {"số biên nhận", "receipt", "receipt_ref", "receipt reference"},
+}
+PAID = {"đã nhận", "paid", "1", "x", "có", "yes", "đã chi"}
+UNPAID = {"chưa nhận", "unpaid", "0", "không", "no", "chưa chi", "không nhận"}
+# Rows staged per statement.
+STAGE_ROWS = 20000
+# A money amount written with thousands separators: 1.500.000 or 1,500,000.
+GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%m/%Y", "%Y-%m", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _amount(value):
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = _text(value).replace("\u00a0", " ").strip()
+    if not text:
+        return None
+    if GROUPED.match(text):
+        text = re.sub(r"[.,\s]", "", text)
+    return float(text.replace(",", "."))
+
+
+def _dialect(text):
+    """Comma, semicolon (Excel in Vietnamese) or tab separated."""
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+class SpPaymentResult(models.Model):
+    """A result file from the payment agency: paid and unpaid lines of a cycle.
+
+    Import: the file is read as a stream, staged row by row in sp.payment.result.line (a few
+    set-based statements), matched to payment lines by reference (fallback: personal ID and
+    month), classified, and only the rows that match exactly are applied to their lines.
+    """
+
+    _name = "sp.payment.result"
+    _description = "Payment result file"
+    _inherit = ["sp.access.mixin", "mail.thread"]
+    _order = "create_date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    cycle_id = fields.Many2one("sp.payment.cycle", required=True, index=True, ondelete="cascade",
+                               domain="[('state', 'in', ('generated', 'approved'))]")
+    company_id = fields.Many2one(related="cycle_id.company_id", store=True, readonly=True,
+                                 precompute=True)
+    area_id = fields.Many2one(related="cycle_id.area_id", store=True, readonly=True,
+                              string="Province")
+    agency_id = fields.Many2one(
+        "sp.payment.agency", index=True, default=lambda self: self.env.user.sp_payment_agency_id,
+        help="The agency that reports. Rows of lines another agency pays are not applied.")
+    file = fields.Binary(required=True, attachment=True)
+    file_name = fields.Char()
+    checksum = fields.Char("Checksum (SHA-256)", readonly=True, copy=False, index=True)
+    state = fields.Selection([("draft", "To import"), ("done", "Imported")], default="draft",
+                             required=True, tracking=True, readonly=True)
+    line_ids = fields.One2many("sp.payment.result.line", "result_id", string="Rows")
+    row_count = fields.Integer("Rows read", readonly=True)
+    applied_count = fields.Integer("Applied", readonly=True)
+    issue_count = fields.Integer("Not applied", readonly=True)
+    paid_count = fields.Integer("Paid", readonly=True)
+    unpaid_count = fields.Integer("Not collected", readonly=True)
+    suspended_count = fields.Integer(
+        "Not collected 3 months", readonly=True,
+        help="Enrolments found not collected three consecutive months by this import.")
+
+    @api.depends("cycle_id", "file_name")
+    def _compute_name(self):
+        for result in self:
+            result.name = "%s - %s" % (result.cycle_id.name or "", result.file_name or "")
+
+    def write(self, vals):
+        if set(vals) & {"file", "cycle_id", "agency_id"} and self.filtered(
+                lambda r: r.state == "done"):
+            raise UserError(_("An imported result file cannot be changed: upload a new one."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ reading
+    def _sp_table(self, data):
+        """The rows of the first sheet (XLSX) or of the CSV file, as an iterator of lists."""
+        if data[:4] == b"PK\x03\x04":
+            import openpyxl  # noqa: PLC0415 - only for XLSX files
+
+            try:
+                book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            except Exception:  # any unreadable workbook gets the same message
+                raise UserError(_("The file cannot be read as an XLSX workbook.")) from None
+            return book.worksheets[0].iter_rows(values_only=True)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UserError(_("The file is neither an XLSX workbook nor a UTF-8 CSV file: save "
+                              "it as 'Excel workbook' or 'CSV UTF-8'.")) from None
+        return csv.reader(io.StringIO(text), _dialect(text))
+
+    def _sp_read_rows(self, data):
+        """(row number, {field: raw value}) for every data row, streamed; the header row is
+        the first of the first ten that names a reference or a personal ID column."""
+        table = iter(self._sp_table(data))
+        columns = None
+        number = 0
+        for row in table:
+            number += 1
+            headers = [_text(c).lower() for c in row]
+            found = {key: headers.index(h) for key, names in RESULT_HEADERS.items()
+                     for h in headers if h in names}
+            if "reference" in found or "id_number" in found:
+                columns = found
+                break
+            if number >= 10:
+                break
+        if columns is None:
+            raise UserError(_("No header row with a line reference (Mã dòng chi trả) or a "
+                              "personal ID (Số định danh cá nhân) column was found in the first "
+                              "ten rows."))
+        missing = [k for k in ("amount", "status") if k not in columns]
+        if missing:
+            labels = {"amount": _("Total (Tổng số tiền)"), "status": _("Status (Trạng thái)")}
+            raise UserError(_("Missing columns: %s.", ", ".join(labels[k] for k in missing)))
+        for row in table:
+            number += 1
+            row = list(row)
+            if not any(_text(c) for c in row):
+                continue
+            yield number, {key: row[col] if col < len(row) else None
+                           for key, col in columns.items()}
+
+    def _sp_parse(self, number, raw):
+        """A typed staging row; an unreadable value makes the row 'invalid' with a message."""
+        row = {"row_number": number, "reference": _text(raw.get("reference")) or None,
+               "id_number": _text(raw.get("id_number")) or None,
+               "province_code": _text(raw.get("province_code")) or None,
+               "receipt_ref": _text(raw.get("receipt_ref")) or None, "period": None,
+               "paid_date": None, "reported_amount": None, "status": None,
+               "match_state": None, "message": None}
+        problems = []
+        try:
+            row["reported_amount"] = _amount(raw.get("amount"))
+        except ValueError:
+            problems.append(_("the amount '%s' is not a number", _text(raw.get("amount"))))
+        for key in ("period", "paid_date"):
+            try:
+                row[key] = _date(raw.get(key))
+            except ValueError:
+                problems.append(_("the date '%s' cannot be read", _text(raw.get(key))))
+        status = _text(raw.get("status")).lower()
+        if status in PAID:
+            row["status"] = "paid"
+        elif status in UNPAID:
+            row["status"] = "unpaid"
+        else:
+            problems.append(_("the status must be 'Đã nhận' or 'Chưa nhận', not '%s'", status))
+        if not row["reference"] and not row["id_number"]:
+            problems.append(_("neither a line reference nor a personal ID"))
+        if row["period"]:
+            row["period"] = row["period"].replace(day=1)
+        if problems:
+            row.update(match_state="invalid", message="; ".join(problems))
+        return row
+
+    # ------------------------------------------------------------------ import
+    def action_import(self):
+        for result in self:
+            result._sp_import()
+        return True
+
+    def _sp_import(self):
+        self.ensure_one()
+        self.check_access("write")
+        cycle = self.cycle_id.sudo()
+        user = self.env.user
+        if user._sp_is_payment_agency() and self.agency_id != user.sp_payment_agency_id:
+            raise AccessError(_("You may only upload results for your own agency."))
+        if self.state == "done":
+            raise UserError(_("This file was already imported."))
+        if cycle.state not in ("generated", "approved"):
+            raise UserError(_("Results are imported into a cycle with approved batches, not "
+                              "into %(name)s (%(state)s).", name=cycle.name, state=dict(
+                                  cycle._fields["state"]._description_selection(self.env))[
+                                  cycle.state]))
+        data = base64.b64decode(self.with_context(bin_size=False).file or b"")
+        if not data:
+            raise UserError(_("Upload the agency's result file first."))
+        checksum = hashlib.sha256(data).hexdigest()
+        previous = self.sudo().search([("checksum", "=", checksum), ("state", "=", "done"),
+                                       ("id", "!=", self.id)], limit=1)
+        if previous:
+            raise UserError(_("This file was already imported on %(date)s by %(user)s (%(name)s): "
+                              "nothing was changed.", date=previous.write_date,
+                              user=previous.write_uid.name, name=previous.name))
+        cycle._sp_lock()
+        self.env.flush_all()
+        result = self.sudo()
+        rows = result._sp_stage(self._sp_read_rows(data))
+        if not rows:
+            raise UserError(_("The file has no data rows."))
+        result._sp_match(cycle)
+        counts = result._sp_counts()
+        usable = counts.get("matched", 0) + counts.get("already", 0)
+        elsewhere = counts.get("province", 0) + counts.get("period", 0)
+        if not usable and elsewhere:
+            raise UserError(_("This file is for another province or month than cycle %(name)s "
+                              "(%(count)s of %(rows)s rows): nothing was imported.",
+                              name=cycle.name, count=elsewhere, rows=rows))
+        result._sp_apply()
+        cycle._sp_update_totals()
+        self.env["sp.payment.batch"].sudo().search([
+            ("cycle_id", "=", cycle.id), ("state", "in", ("approved", "exported")),
+            ("pending_count", "=", 0), ("line_count", ">", 0),
+        ]).write({"state": "reported"})
+        suspended = cycle._sp_non_collection()
+        issues = sum(n for key, n in counts.items()
+                     if key not in ("matched", "already", "paid", "unpaid"))
+        result.write({
+            "checksum": checksum, "state": "done", "row_count": rows,
+            "applied_count": counts.get("matched", 0), "issue_count": issues,
+            "paid_count": counts.get("paid", 0), "unpaid_count": counts.get("unpaid", 0),
+            "suspended_count": len(suspended),
+        })
+        self.env["sp.payment.file.log"].sudo().create({
+            "kind": "import", "cycle_id": cycle.id, "result_id": self.id,
+            "file_name": self.file_name, "checksum": checksum, "row_count": rows,
+            "user_id": self.env.uid,
+        })
+        self._message_log(body=_("%(applied)s rows applied (%(paid)s paid, %(unpaid)s not "
+                                 "collected), %(already)s already applied, %(issues)s not applied; "
+                                 "%(suspended)s enrolments not collected for 3 months.",
+                                 applied=counts.get("matched", 0), paid=counts.get("paid", 0),
+                                 unpaid=counts.get("unpaid", 0), already=counts.get("already", 0),
+                                 issues=issues, suspended=len(suspended)))
+
+    def _sp_stage(self, raw_rows):
+        """Insert the parsed rows, STAGE_ROWS at a time; returns the number of rows."""
+        keys = ["row_number", "reference", "id_number", "province_code", "period",
+                "reported_amount", "status", "paid_date", "receipt_ref", "match_state", "message"]
+        types = ["int", "varchar", "varchar", "varchar", "date", "numeric", "varchar", "date",
+                 "varchar", "varchar", "varchar"]
+        total = 0
+        batch = []
+
+        def flush():
+            columns = [[row[key] for row in batch] for key in keys]
+            unnest = SQL(", ").join(SQL("%s::" + t + "[]", col) for t, col in zip(types, columns, strict=True))
+            self.env.cr.execute(SQL("""
+                INSERT INTO sp_payment_result_line (result_id, company_id, row_number, reference,
+                       id_number, province_code, period, reported_amount, status, paid_date,
+                       receipt_ref, match_state, message, create_uid, create_date, write_uid,
+                       write_date)
+                SELECT %(result)s, %(company)s, r.*, %(uid)s, now() at time zone 'UTC', %(uid)s,
+                       now() at time zone 'UTC'
+                  FROM unnest(%(unnest)s) AS r
+            """, result=self.id, company=self.company_id.id, uid=self.env.uid, unnest=unnest))
+
+        for number, raw in raw_rows:
+            batch.append(self._sp_parse(number, raw))
+            if len(batch) >= STAGE_ROWS:
+                flush()
+                total += len(batch)
+                batch = []
+        if batch:
+            flush()
+            total += len(batch)
+        return total
+
+    def _sp_messages(self):
+        """(code, match state, message) of each reason a row is or is not applied."""
+        return [
+            ("province", "province", _("The row is for another province.")),
+            ("period", "period", _("The row is for another month than the cycle.")),
+            ("no_ref", "unknown", _("No payment line has this reference.")),
+            ("no_id", "unknown", _("No payment line of this month has this personal ID.")),
+            ("not_sent", "unknown", _("The line is in a batch not approved yet: it was never sent "
+                                      "to the agency.")),
+            ("agency", "agency", _("The line is paid by another agency.")),
+            ("twice_file", "paid_twice", _("The line appears more than once in the file.")),
+            ("twice_paid", "paid_twice", _("The line was already reported paid with another "
+                                           "receipt.")),
+            ("already", "already", _("Already applied by an earlier file.")),
+            ("paid_unpaid", "conflict", _("The line was already reported paid; the file says it "
+                                          "was not collected.")),
+            ("carried", "conflict", _("The line was not collected and its amount was carried "
+                                      "forward to a later month: it cannot be paid now.")),
+            ("cancelled", "conflict", _("The line was cancelled.")),
+            ("amount", "amount", _("The amount differs from the amount of the line.")),
+            ("matched", "matched", None),
+        ]
+
+    def _sp_match(self, cycle):
+        """Find each row's payment line and classify it, in three statements."""
+        self.env.flush_all()
+        params = {"result": self.id, "company": cycle.company_id.id, "period": cycle.period,
+                  "cycle": cycle.id, "province": cycle.area_id.code or "",
+                  "agency": self.agency_id.id or None}
+        cr = self.env.cr
+        # 1. by line reference (its month and enrolment), anywhere: to recognise another
+        #    province's or another month's lines
+        cr.execute(SQL("""
+            UPDATE sp_payment_result_line r SET line_id = l.id
+              FROM sp_payment_line l
+             WHERE r.result_id = %(result)s AND r.match_state IS NULL
+               AND r.reference ~ '^[0-9]{6}-[0-9]{1,10}$'
+               AND l.enrolment_id = split_part(r.reference, '-', 2)::bigint
+               AND l.period = to_date(split_part(r.reference, '-', 1), 'YYYYMM')
+        """, **params))
+        # 2. fallback for rows without a reference: the personal ID printed on the cycle's list
+        cr.execute(SQL("""
+            UPDATE sp_payment_result_line r SET line_id = l.id
+              FROM sp_payment_line l
+             WHERE r.result_id = %(result)s AND r.match_state IS NULL AND r.line_id IS NULL
+               AND r.reference IS NULL AND l.cycle_id = %(cycle)s AND l.id_number = r.id_number
+        """, **params))
+        # 3. classify: the first reason that applies wins
+        codes = SQL(", ").join(SQL("(%s, %s, %s)", *m) for m in self._sp_messages())
+        cr.execute(SQL("""
+            WITH ranked AS (
+                SELECT r.id, ROW_NUMBER() OVER (PARTITION BY r.line_id ORDER BY r.row_number) AS nth
+                  FROM sp_payment_result_line r
+                 WHERE r.result_id = %(result)s AND r.line_id IS NOT NULL AND r.match_state IS NULL
+            ), cls AS (
+                SELECT r.id, CASE
+                    WHEN r.province_code IS NOT NULL AND r.province_code <> %(province)s
+                         THEN 'province'
+                    WHEN r.period IS NOT NULL AND r.period <> %(period)s THEN 'period'
+                    WHEN r.line_id IS NULL AND r.reference IS NOT NULL THEN 'no_ref'
+                    WHEN r.line_id IS NULL THEN 'no_id'
+                    WHEN l.company_id <> %(company)s THEN 'province'
+                    WHEN l.period <> %(period)s THEN 'period'
+                    WHEN b.id IS NULL OR b.state = 'draft' THEN 'not_sent'
+                    WHEN %(agency)s::int IS NOT NULL AND b.agency_id IS DISTINCT FROM %(agency)s::int
+                         THEN 'agency'
+                    WHEN ranked.nth > 1 THEN 'twice_file'
+                    WHEN l.state = 'paid' AND r.status = 'paid'
+                         AND l.receipt_ref IS NOT DISTINCT FROM r.receipt_ref THEN 'already'
+                    WHEN l.state = 'paid' AND r.status = 'paid' THEN 'twice_paid'
+                    WHEN l.state = 'paid' THEN 'paid_unpaid'
+                    WHEN l.state = 'carried' AND r.status = 'unpaid' THEN 'already'
+                    WHEN l.state = 'carried' THEN 'carried'
+                    WHEN l.state = 'cancelled' THEN 'cancelled'
+                    WHEN r.reported_amount IS NULL
+                         OR ROUND(r.reported_amount) <> ROUND(l.total_amount::numeric) THEN 'amount'
+                    WHEN l.state = 'unpaid' AND r.status = 'unpaid' THEN 'already'
+                    ELSE 'matched' END AS code
+                  FROM sp_payment_result_line r
+                  LEFT JOIN sp_payment_line l ON l.id = r.line_id
+                  LEFT JOIN sp_payment_batch b ON b.id = l.batch_id
+                  LEFT JOIN ranked ON ranked.id = r.id
+                 WHERE r.result_id = %(result)s AND r.match_state IS NULL
+            )
+            UPDATE sp_payment_result_line r
+               SET match_state = m.state, message = m.message,
+                   line_id = CASE WHEN m.state IN ('province', 'agency') THEN NULL
+                                  ELSE r.line_id END
+              FROM cls JOIN (VALUES %(codes)s) AS m(code, state, message) ON m.code = cls.code
+             WHERE r.id = cls.id
+        """, codes=codes, **params))
+        self.env["sp.payment.result.line"].invalidate_model()
+
+    def _sp_counts(self):
+        self.env.cr.execute(SQL("""
+            SELECT match_state, COUNT(*) FROM sp_payment_result_line
+             WHERE result_id = %s GROUP BY match_state
+            UNION ALL
+            SELECT status, COUNT(*) FROM sp_payment_result_line
+             WHERE result_id = %s AND match_state = 'matched' GROUP BY status
+        """, self.id, self.id))
+        return dict(self.env.cr.fetchall())
+
+    def _sp_apply(self):
+        self.env.cr.execute(SQL("""
+            UPDATE sp_payment_line l
+               SET state = r.status,
+                   paid_date = CASE WHEN r.status = 'paid' THEN COALESCE(r.paid_date, l.period) END,
+                   receipt_ref = r.receipt_ref, result_line_id = r.id
+              FROM sp_payment_result_line r
+             WHERE r.result_id = %s AND r.match_state = 'matched' AND l.id = r.line_id
+        """, self.id))
+        self.env["sp.payment.line"].invalidate_model()
+
+    def action_view_issues(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sp_payment.sp_payment_result_line_action"
+        )
+        action["domain"] = [("result_id", "=", self.id)]
+        return action
