@@ -46,6 +46,13 @@ class TestSearch(RegistryFixtures, TransactionCase):
         # =ilike keeps the pattern as typed, anywhere in the accent-free name
         self.assertEqual(Person.search(scope + [("name", "=ilike", "%guyen%")]),
                          self.head_a1 | self.child_a1)
+        # a plain prefix is the range of the b-tree on the whole accent-free name
+        self.assertEqual(Person.search(scope + [("name", "=ilike", "NGUYỄN T%")]),
+                         self.child_a1)
+        self.assertEqual(Person.search(scope + [("name", "=ilike", "nguyen t %")]), Person)
+        code = Person._search([("name", "=ilike", "nguyen t%")]).where_clause.code
+        self.assertIn("~<~", code)
+        self.assertNotIn("LIKE", code)
 
     def test_name_search_uses_the_word_indexes(self):
         """The condition is the expressions of the b-tree indexes (the full accent-free name,
