@@ -539,7 +539,7 @@ class SpPaymentCycle(models.Model):
             cycle.sudo().write({"state": "approved", "approved_by": self.env.uid,
                                 "approved_date": fields.Datetime.now()})
             cycle._message_log(body=_("Approved: %(count)s batches locked, %(total)s VND.",
-                                      count=len(drafts), total=f"{cycle.total_amount:,.0f}"))
+                                      count=len(drafts), total=format(cycle.total_amount, ",.0f")))
         return True
 
     def _sp_closing_problems(self):
@@ -578,15 +578,15 @@ class SpPaymentCycle(models.Model):
         if wrong_batches or batch_count != count or round(batch_total) != round(total):
             problems.append(_("Batch totals (%(bc)s lines, %(bt)s VND) differ from their lines "
                               "(%(lc)s lines, %(lt)s VND).", bc=batch_count,
-                              bt=f"{batch_total:,.0f}", lc=count,
-                              lt=f"{total:,.0f}"))
+                              bt=format(batch_total, ",.0f"), lc=count,
+                              lt=format(total, ",.0f")))
         if self.line_count != count or round(self.total_amount) != round(total) \
                 or round(self.paid_amount) != round(paid) \
                 or round(self.unpaid_amount) != round(unpaid):
             problems.append(_("Cycle totals (%(lc)s lines, %(lt)s VND) differ from its lines "
                               "(%(count)s lines, %(total)s VND): update the totals.",
-                              lc=self.line_count, lt=f"{self.total_amount:,.0f}",
-                              count=count, total=f"{total:,.0f}"))
+                              lc=self.line_count, lt=format(self.total_amount, ",.0f"),
+                              count=count, total=format(total, ",.0f")))
         return problems
 
     def action_close(self):

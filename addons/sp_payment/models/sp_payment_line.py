@@ -3,6 +3,7 @@ import re
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .sp_payment_agency import METHODS
@@ -112,10 +113,9 @@ class SpPaymentLine(models.Model):
         """A reference is a month and an enrolment: search them (a whole reference, or a month
         YYYYMM as a prefix)."""
         if operator in ("in", "not in"):
-            domain = ["|"] * (len(value) - 1) if value else [("id", "=", 0)]
-            for item in value:
-                domain += self._search_reference("=", item)
-            return ["!", *domain] if operator == "not in" else domain
+            domain = expression.OR([self._search_reference("=", item) for item in value]) \
+                if value else [("id", "=", 0)]
+            return ["!", *expression.normalize_domain(domain)] if operator == "not in" else domain
         if operator not in ("=", "ilike", "=ilike", "like", "=like") or not isinstance(value, str):
             return [("id", "=", 0)]
         found = REFERENCE.fullmatch(value)

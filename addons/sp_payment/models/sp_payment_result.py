@@ -4,10 +4,15 @@ import datetime
 import hashlib
 import io
 import re
+import zipfile
+
+from lxml import etree
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+from ..tools import XlsxRows, serial_to_date
 
 # Header of each field we read back, in Vietnamese (our list) or English.
 RESULT_HEADERS = {
@@ -41,6 +46,8 @@ def _date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return serial_to_date(value)  # an Excel date
     text = _text(value)
     if not text:
         return None
@@ -122,15 +129,13 @@ class SpPaymentResult(models.Model):
 
     # ------------------------------------------------------------------ reading
     def _sp_table(self, data):
-        """The rows of the first sheet (XLSX) or of the CSV file, as an iterator of lists."""
+        """The rows of the first sheet (XLSX) or of the CSV file, as an iterator of lists;
+        an XLSX reader reads only the columns it is told to once the header is found."""
         if data[:4] == b"PK\x03\x04":
-            import openpyxl  # noqa: PLC0415 - only for XLSX files
-
             try:
-                book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            except Exception:  # any unreadable workbook gets the same message
+                return XlsxRows(data)
+            except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
                 raise UserError(_("The file cannot be read as an XLSX workbook.")) from None
-            return book.worksheets[0].iter_rows(values_only=True)
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -141,19 +146,23 @@ class SpPaymentResult(models.Model):
     def _sp_read_rows(self, data):
         """(row number, {field: raw value}) for every data row, streamed; the header row is
         the first of the first ten that names a reference or a personal ID column."""
-        table = iter(self._sp_table(data))
+        table = self._sp_table(data)
+        rows = iter(table)
         columns = None
         number = 0
-        for row in table:
-            number += 1
-            headers = [_text(c).lower() for c in row]
-            found = {key: headers.index(h) for key, names in RESULT_HEADERS.items()
-                     for h in headers if h in names}
-            if "reference" in found or "id_number" in found:
-                columns = found
-                break
-            if number >= 10:
-                break
+        try:
+            for row in rows:
+                number += 1
+                headers = [_text(c).lower() for c in row]
+                found = {key: headers.index(h) for key, names in RESULT_HEADERS.items()
+                         for h in headers if h in names}
+                if "reference" in found or "id_number" in found:
+                    columns = found
+                    break
+                if number >= 10:
+                    break
+        except etree.XMLSyntaxError:
+            raise UserError(_("The file cannot be read as an XLSX workbook.")) from None
         if columns is None:
             raise UserError(_("No header row with a line reference (Mã dòng chi trả) or a "
                               "personal ID (Số định danh cá nhân) column was found in the first "
@@ -162,9 +171,10 @@ class SpPaymentResult(models.Model):
         if missing:
             labels = {"amount": _("Total (Tổng số tiền)"), "status": _("Status (Trạng thái)")}
             raise UserError(_("Missing columns: %s.", ", ".join(labels[k] for k in missing)))
-        for row in table:
+        if isinstance(table, XlsxRows):
+            table.columns = set(columns.values())
+        for row in rows:
             number += 1
-            row = list(row)
             if not any(_text(c) for c in row):
                 continue
             yield number, {key: row[col] if col < len(row) else None
@@ -275,26 +285,35 @@ class SpPaymentResult(models.Model):
                                  issues=issues, suspended=len(suspended)))
 
     def _sp_stage(self, raw_rows):
-        """Insert the parsed rows, STAGE_ROWS at a time; returns the number of rows."""
+        """Parse the rows into a temporary table, STAGE_ROWS at a time; returns their number.
+        Matching works there; the classified rows are then written once (_sp_match)."""
         keys = ["row_number", "reference", "id_number", "province_code", "period",
                 "reported_amount", "status", "paid_date", "receipt_ref", "match_state", "message"]
         types = ["int", "varchar", "varchar", "varchar", "date", "numeric", "varchar", "date",
                  "varchar", "varchar", "varchar"]
+        cr = self.env.cr
+        cr.execute("DROP TABLE IF EXISTS sp_payment_result_stage")
+        cr.execute("""
+            CREATE TEMP TABLE sp_payment_result_stage (
+                row_number int, reference varchar, id_number varchar, province_code varchar,
+                period date, reported_amount numeric, status varchar, paid_date date,
+                receipt_ref varchar, match_state varchar, message varchar, line_id int,
+                code varchar
+            ) ON COMMIT DROP
+        """)
         total = 0
         batch = []
 
         def flush():
             columns = [[row[key] for row in batch] for key in keys]
-            unnest = SQL(", ").join(SQL("%s::" + t + "[]", col) for t, col in zip(types, columns, strict=True))
-            self.env.cr.execute(SQL("""
-                INSERT INTO sp_payment_result_line (result_id, company_id, row_number, reference,
-                       id_number, province_code, period, reported_amount, status, paid_date,
-                       receipt_ref, match_state, message, create_uid, create_date, write_uid,
-                       write_date)
-                SELECT %(result)s, %(company)s, r.*, %(uid)s, now() at time zone 'UTC', %(uid)s,
-                       now() at time zone 'UTC'
-                  FROM unnest(%(unnest)s) AS r
-            """, result=self.id, company=self.company_id.id, uid=self.env.uid, unnest=unnest))
+            unnest = SQL(", ").join(SQL("%s::" + t + "[]", col)
+                                    for t, col in zip(types, columns, strict=True))
+            cr.execute(SQL("""
+                INSERT INTO sp_payment_result_stage (row_number, reference, id_number,
+                       province_code, period, reported_amount, status, paid_date, receipt_ref,
+                       match_state, message)
+                SELECT * FROM unnest(%s)
+            """, unnest))
 
         for number, raw in raw_rows:
             batch.append(self._sp_parse(number, raw))
@@ -305,6 +324,7 @@ class SpPaymentResult(models.Model):
         if batch:
             flush()
             total += len(batch)
+        cr.execute("ANALYZE sp_payment_result_stage")
         return total
 
     def _sp_messages(self):
@@ -331,7 +351,8 @@ class SpPaymentResult(models.Model):
         ]
 
     def _sp_match(self, cycle):
-        """Find each row's payment line and classify it, in three statements."""
+        """Find each staged row's payment line, classify it and write the rows of the file,
+        in four statements."""
         self.env.flush_all()
         params = {"result": self.id, "company": cycle.company_id.id, "period": cycle.period,
                   "cycle": cycle.id, "province": cycle.area_id.code or "",
@@ -340,29 +361,28 @@ class SpPaymentResult(models.Model):
         # 1. by line reference (its month and enrolment), anywhere: to recognise another
         #    province's or another month's lines
         cr.execute(SQL("""
-            UPDATE sp_payment_result_line r SET line_id = l.id
+            UPDATE sp_payment_result_stage r SET line_id = l.id
               FROM sp_payment_line l
-             WHERE r.result_id = %(result)s AND r.match_state IS NULL
-               AND r.reference ~ '^[0-9]{6}-[0-9]{1,10}$'
+             WHERE r.match_state IS NULL AND r.reference ~ '^[0-9]{6}-[0-9]{1,10}$'
                AND l.enrolment_id = split_part(r.reference, '-', 2)::bigint
                AND l.period = to_date(split_part(r.reference, '-', 1), 'YYYYMM')
-        """, **params))
+        """))
         # 2. fallback for rows without a reference: the personal ID printed on the cycle's list
         cr.execute(SQL("""
-            UPDATE sp_payment_result_line r SET line_id = l.id
+            UPDATE sp_payment_result_stage r SET line_id = l.id
               FROM sp_payment_line l
-             WHERE r.result_id = %(result)s AND r.match_state IS NULL AND r.line_id IS NULL
-               AND r.reference IS NULL AND l.cycle_id = %(cycle)s AND l.id_number = r.id_number
+             WHERE r.match_state IS NULL AND r.line_id IS NULL AND r.reference IS NULL
+               AND l.cycle_id = %(cycle)s AND l.id_number = r.id_number
         """, **params))
         # 3. classify: the first reason that applies wins
-        codes = SQL(", ").join(SQL("(%s, %s, %s)", *m) for m in self._sp_messages())
         cr.execute(SQL("""
             WITH ranked AS (
-                SELECT r.id, ROW_NUMBER() OVER (PARTITION BY r.line_id ORDER BY r.row_number) AS nth
-                  FROM sp_payment_result_line r
-                 WHERE r.result_id = %(result)s AND r.line_id IS NOT NULL AND r.match_state IS NULL
-            ), cls AS (
-                SELECT r.id, CASE
+                SELECT r.row_number,
+                       ROW_NUMBER() OVER (PARTITION BY r.line_id ORDER BY r.row_number) AS nth
+                  FROM sp_payment_result_stage r
+                 WHERE r.line_id IS NOT NULL AND r.match_state IS NULL
+            )
+            UPDATE sp_payment_result_stage r SET code = CASE
                     WHEN r.province_code IS NOT NULL AND r.province_code <> %(province)s
                          THEN 'province'
                     WHEN r.period IS NOT NULL AND r.period <> %(period)s THEN 'period'
@@ -384,20 +404,28 @@ class SpPaymentResult(models.Model):
                     WHEN r.reported_amount IS NULL
                          OR ROUND(r.reported_amount) <> ROUND(l.total_amount::numeric) THEN 'amount'
                     WHEN l.state = 'unpaid' AND r.status = 'unpaid' THEN 'already'
-                    ELSE 'matched' END AS code
-                  FROM sp_payment_result_line r
-                  LEFT JOIN sp_payment_line l ON l.id = r.line_id
-                  LEFT JOIN sp_payment_batch b ON b.id = l.batch_id
-                  LEFT JOIN ranked ON ranked.id = r.id
-                 WHERE r.result_id = %(result)s AND r.match_state IS NULL
-            )
-            UPDATE sp_payment_result_line r
-               SET match_state = m.state, message = m.message,
-                   line_id = CASE WHEN m.state IN ('province', 'agency') THEN NULL
-                                  ELSE r.line_id END
-              FROM cls JOIN (VALUES %(codes)s) AS m(code, state, message) ON m.code = cls.code
-             WHERE r.id = cls.id
+                    ELSE 'matched' END
+              FROM sp_payment_result_stage r2
+              LEFT JOIN sp_payment_line l ON l.id = r2.line_id
+              LEFT JOIN sp_payment_batch b ON b.id = l.batch_id
+              LEFT JOIN ranked ON ranked.row_number = r2.row_number
+             WHERE r.row_number = r2.row_number AND r2.match_state IS NULL
+        """, **params))
+        # 4. the rows of the file, once; a line of another province or agency is not linked
+        codes = SQL(", ").join(SQL("(%s, %s, %s)", *m) for m in self._sp_messages())
+        cr.execute(SQL("""
+            INSERT INTO sp_payment_result_line (result_id, company_id, row_number, reference,
+                   id_number, province_code, period, reported_amount, status, paid_date,
+                   receipt_ref, match_state, message, line_id)
+            SELECT %(result)s, %(company)s, r.row_number, r.reference, r.id_number,
+                   r.province_code, r.period, r.reported_amount, r.status, r.paid_date,
+                   r.receipt_ref, COALESCE(r.match_state, m.state), COALESCE(r.message, m.message),
+                   CASE WHEN m.state IN ('province', 'agency') THEN NULL ELSE r.line_id END
+              FROM sp_payment_result_stage r
+              LEFT JOIN (VALUES %(codes)s) AS m(code, state, message) ON m.code = r.code
+             ORDER BY r.row_number
         """, codes=codes, **params))
+        cr.execute("DROP TABLE sp_payment_result_stage")
         self.env["sp.payment.result.line"].invalidate_model()
 
     def _sp_counts(self):

@@ -21,9 +21,11 @@ class SpPaymentResultLine(models.Model):
     _name = "sp.payment.result.line"
     _description = "Payment result row"
     _order = "result_id, row_number"
+    # written once by the import (a statement per file); the file says who and when
+    _log_access = False
 
     result_id = fields.Many2one("sp.payment.result", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="result_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="result_id.company_id", store=True)
     cycle_id = fields.Many2one(related="result_id.cycle_id")
     agency_id = fields.Many2one(related="result_id.agency_id")
     row_number = fields.Integer("Row", required=True)
@@ -37,5 +39,5 @@ class SpPaymentResultLine(models.Model):
     receipt_ref = fields.Char("Receipt reference")
     line_id = fields.Many2one("sp.payment.line", index="btree_not_null", ondelete="set null")
     line_amount = fields.Float(related="line_id.total_amount", string="Amount due")
-    match_state = fields.Selection(MATCH_STATES, string="Reconciliation", index=True)
+    match_state = fields.Selection(MATCH_STATES, string="Reconciliation")
     message = fields.Char()

@@ -63,6 +63,18 @@ class TestGeneration(PaymentFixtures, TransactionCase):
         self.assertEqual(set(entitlements.mapped("state")), {"confirmed"})
         self.assertIn("5 lines added", cycle.message_ids[0].body)
 
+    def test_search_by_reference(self):
+        cycle = self._sp_generate(self._sp_cycle(self.m1))
+        line = cycle.line_ids[0]
+        Line = self.env["sp.payment.line"]
+        self.assertEqual(Line.search([("reference", "=", line.reference)]), line)
+        self.assertEqual(Line.search([("reference", "in", [line.reference, "x"])]), line)
+        self.assertEqual(Line.name_search(line.reference)[0][0], line.id)
+        self.assertEqual(Line.search([("reference", "ilike", self.m1.strftime("%Y%m"))]),
+                         cycle.line_ids)
+        self.assertFalse(Line.search([("reference", "=", "202699-0000000001")]))
+        self.assertFalse(Line.search([("reference", "=", "nonsense")]))
+
     def test_generate_again_adds_nothing(self):
         cycle = self._sp_generate(self._sp_cycle(self.m1))
         before = cycle.line_ids

@@ -1,0 +1,1 @@
+from .xlsx_reader import XlsxRows, serial_to_date
