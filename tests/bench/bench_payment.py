@@ -1,0 +1,224 @@
+"""Payments at scale: monthly line generation, the agency list in XLSX, the agency's results.
+
+The benchmark builds its own province office (10 communes), people, active enrolments and the
+month's entitlements set-based (the demo generator does not make enrolments yet), then:
+
+- generates the payment lines of the month, set-based (the cycle's own path), against
+  per-record ORM creation of a sample of the same lines (``payment.generate.*``);
+- exports one batch (one commune: a tenth of the lines) to XLSX in a forked child process, and
+  reports its time, its peak resident memory and the Python memory it allocated;
+- imports the agency's result file for that batch (XLSX, then the same rows as CSV).
+
+Full size: 1,000,000 lines, a 100,000-line batch. Smoke: 2,000 lines.
+Targets (issue 6): >= 20,000 lines/s and within 60 s; export <= 20 s and < 300 MB; import
+<= 30 s. Figures only: nothing here fails on time.
+"""
+import base64
+import datetime
+import os
+import resource
+import time
+import tracemalloc
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
+from odoo.tools import SQL
+
+from odoo.addons.sp_base.tools import SpXlsxWriter
+from odoo.addons.sp_payment.models.sp_payment_batch import LIST_COLUMNS
+
+COMMUNES = 10
+LEVEL = 500_000
+
+
+def _setup(env, ctx, lines):
+    """Office, communes, people, enrolments and entitlements for ``lines`` payment lines."""
+    cr = env.cr
+    period = (datetime.date.today() - relativedelta(months=1)).replace(day=1)
+    Area = env["sp.area"]
+    province = Area.create({"code": "B9", "name": "Tỉnh Đo Tải", "level": "province"})
+    communes = Area.create([{"code": "B9%03d" % (i + 1), "name": "Xã Đo Tải %s" % (i + 1),
+                             "level": "commune", "parent_id": province.id}
+                            for i in range(COMMUNES)])
+    central = env.ref("base.main_company")
+    office = env["res.company"].create({"name": "Sở Đo Tải", "sp_area_id": province.id,
+                                        "parent_id": central.id})
+    programme = env["sp.programme"].create({"name": "Trợ cấp đo tải", "code": "BENCH20"})
+    category = env["sp.benefit.category"].create({
+        "programme_id": programme.id, "code": "K5c", "name": "Đo tải",
+        "band_ids": [Command.create({"date_from": "2020-01-01", "coefficient": 1.0})],
+    })
+    env["sp.standard.level"].create({"programme_id": programme.id, "date_from": "2021-07-01",
+                                     "amount": LEVEL})
+    contract = env["sp.payment.contract"].create({
+        "name": "HĐ đo tải", "agency_id": env.ref("sp_payment.agency_vnpost").id,
+        "area_id": province.id, "company_id": office.id, "date_start": "2020-01-01",
+        "fee_rate": 0.5,
+    })
+    env.flush_all()
+    uid = env.uid
+    with ctx.timer() as t:
+        # people: 12-digit IDs beginning with 9 (no real province code), so none collides
+        cr.execute(SQL("""
+            INSERT INTO sp_individual (name, gender, birthdate, birthdate_precision, birth_year,
+                   id_number, area_id, commune_id, province_id, company_id, disability_level,
+                   active, is_deceased, create_uid, create_date, write_uid, write_date)
+            SELECT 'Người đo tải ' || g, CASE WHEN mod(g, 2) = 0 THEN 'male' ELSE 'female' END,
+                   DATE '1930-01-01' + mod(g, 5000), 'day', 1930 + mod(g, 5000) / 366,
+                   '9' || lpad(g::text, 11, '0'), c.ids[1 + mod(g, %(n)s)], c.ids[1 + mod(g, %(n)s)],
+                   %(province)s, %(office)s, 'none', TRUE, FALSE, %(uid)s, now(), %(uid)s, now()
+              FROM generate_series(1, %(lines)s) g, (SELECT %(communes)s::int[] AS ids) c
+        """, n=COMMUNES, province=province.id, office=office.id, uid=uid, lines=lines,
+            communes=communes.ids))
+        cr.execute(SQL("""
+            INSERT INTO sp_enrolment (programme_id, individual_id, state, area_id, commune_id,
+                   province_id, company_id, date_start, application_date, popdb_status,
+                   dependant_count, disability_level, monthly_amount, create_uid, create_date,
+                   write_uid, write_date)
+            SELECT %(programme)s, i.id, 'active', i.area_id, i.commune_id, i.province_id,
+                   i.company_id, %(start)s, %(start)s, 'matched', 1, 'none', %(level)s,
+                   %(uid)s, now(), %(uid)s, now()
+              FROM sp_individual i WHERE i.company_id = %(office)s
+        """, programme=programme.id, start=period, level=LEVEL, uid=uid, office=office.id))
+        cr.execute(SQL("""
+            INSERT INTO sp_benefit_category_sp_enrolment_rel (sp_enrolment_id, sp_benefit_category_id)
+            SELECT id, %s FROM sp_enrolment WHERE programme_id = %s
+        """, category.id, programme.id))
+        cr.execute("ANALYZE sp_individual")
+        cr.execute("ANALYZE sp_enrolment")
+    ctx.report("payment.setup.enrolments_seconds", t.seconds, "s")
+    with ctx.timer() as t:
+        figures = env["sp.entitlement"]._sp_compute_period(
+            period, programmes=programme, companies=office)
+    ctx.report("payment.setup.entitlements", figures["rows"], "rows")
+    ctx.report("payment.setup.entitlements_per_s", figures["rows"] / max(t.seconds, 1e-9),
+               "rows/s")
+    cr.execute("ANALYZE sp_entitlement")
+    cycle = env["sp.payment.cycle"].create({"period": period, "company_id": office.id,
+                                            "contract_id": contract.id})
+    return cycle, communes
+
+
+def _generate(env, ctx, cycle, lines):
+    with ctx.timer() as t:
+        added = cycle._sp_generate(compute=False)
+    ctx.report("payment.generate.lines", added, "lines")
+    ctx.report("payment.generate.seconds", t.seconds, "s")
+    # the per-record path on a sample of the same lines: remove them, create them again
+    sample = ctx.size(2000, 200)
+    env.cr.execute(SQL("SELECT enrolment_id FROM sp_payment_line WHERE cycle_id = %s "
+                       "ORDER BY enrolment_id DESC LIMIT %s", cycle.id, sample))
+    enrolments = env["sp.enrolment"].browse([r[0] for r in env.cr.fetchall()])
+    env.cr.execute(SQL("DELETE FROM sp_payment_line WHERE cycle_id = %s AND enrolment_id = ANY(%s)",
+                       cycle.id, enrolments.ids))
+    env.invalidate_all()
+    with ctx.timer() as slow:
+        created = cycle._sp_generate_lines_orm(enrolments)
+        env.flush_all()
+    ctx.compare("payment.generate", added, "lines", t.seconds, len(created), slow.seconds)
+    cycle._sp_update_totals()
+    ctx.report("payment.cycle.total", cycle.total_amount, "VND")
+
+
+def _export(env, ctx, batch, path):
+    """The XLSX export in a forked child (its own memory), on this transaction's connection:
+    the parent waits without touching it."""
+    env.flush_all()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 1
+        try:
+            os.close(read_fd)
+            tracemalloc.start()
+            start = time.perf_counter()
+            batch._export_xlsx(path)
+            seconds = time.perf_counter() - start
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            os.write(write_fd, ("%f %f" % (seconds, peak)).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    _pid, status, usage = os.wait4(pid, 0)
+    data = os.read(read_fd, 100).decode().split()
+    os.close(read_fd)
+    if status != 0 or len(data) != 2:
+        raise RuntimeError("the export child failed (status %s)" % status)
+    seconds, python_peak = float(data[0]), float(data[1])
+    rows = batch.line_count
+    ctx.report("payment.export_xlsx.lines", rows, "lines")
+    ctx.report("payment.export_xlsx.seconds", seconds, "s")
+    ctx.report("payment.export_xlsx.lines_per_s", rows / max(seconds, 1e-9), "lines/s")
+    ctx.report("payment.export_xlsx.peak_rss", usage.ru_maxrss / 1024, "MB")
+    ctx.report("payment.export_xlsx.python_peak", python_peak, "MB")
+    ctx.report("payment.export_xlsx.file_size", os.path.getsize(path) / 2**20, "MB")
+    # the whole action (checksum, attachment, log) in this process, for the record
+    with ctx.timer() as t:
+        batch.action_export()
+    ctx.report("payment.export_action.seconds", t.seconds, "s")
+
+
+def _result_rows(batch):
+    """The agency's answer: its own list with status, paid date and receipt filled in, one line
+    in ten not collected."""
+    columns = [key for key, _h, _k, _w in LIST_COLUMNS]
+    state, paid, receipt = (columns.index(k) for k in ("state", "paid_date", "receipt_ref"))
+    for n, row in enumerate(batch._list_rows()):
+        if n % 10 == 0:
+            row[state] = "Chưa nhận"
+        else:
+            row[state], row[paid], row[receipt] = "Đã nhận", batch.period.replace(day=20), \
+                "BN%08d" % n
+        yield row
+
+
+def _import(env, ctx, cycle, batch, workdir):
+    path = os.path.join(workdir, "ket_qua.xlsx")
+    with SpXlsxWriter(path) as book:
+        sheet = book.add_sheet("Kết quả", [(h, k, w) for _key, h, k, w in LIST_COLUMNS])
+        sheet.write_rows(_result_rows(batch))
+    with open(path, "rb") as f:
+        data = f.read()
+    Result = env["sp.payment.result"]
+    result = Result.create({"cycle_id": cycle.id, "file": base64.b64encode(data),
+                            "file_name": "ket_qua.xlsx"})
+    env.flush_all()
+    with ctx.timer() as t:
+        result.action_import()
+        env.flush_all()
+    ctx.report("payment.import_xlsx.rows", result.row_count, "rows")
+    ctx.report("payment.import_xlsx.applied", result.applied_count, "rows")
+    ctx.report("payment.import_xlsx.seconds", t.seconds, "s")
+    ctx.report("payment.import_xlsx.rows_per_s", result.row_count / max(t.seconds, 1e-9), "rows/s")
+    # the same rows again as CSV: recognised as already applied, nothing changes
+    data = batch._export_csv()
+    again = Result.create({"cycle_id": cycle.id, "file": base64.b64encode(data),
+                           "file_name": "ket_qua.csv"})
+    with ctx.timer() as t:
+        again.action_import()
+        env.flush_all()
+    ctx.report("payment.import_csv.seconds", t.seconds, "s")
+    ctx.report("payment.import_csv.rows_per_s", again.row_count / max(t.seconds, 1e-9), "rows/s")
+
+
+def run(env, ctx):
+    lines = ctx.size(1_000_000, 2_000)
+    env = env(context=dict(env.context, tracking_disable=True))
+    cycle, communes = _setup(env, ctx, lines)
+    _generate(env, ctx, cycle, lines)
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ctx.report("payment.process_peak_rss_before_export", peak_before, "MB")
+    cycle.batch_ids.write({"state": "approved"})
+    cycle.state = "approved"
+    batch = cycle.batch_ids.filtered(lambda b: b.area_id == communes[0])
+    workdir = env["ir.attachment"]._filestore() + "/../sp_bench_payment"
+    os.makedirs(workdir, exist_ok=True)
+    try:
+        _export(env, ctx, batch, os.path.join(workdir, "danh_sach.xlsx"))
+        _import(env, ctx, cycle, batch, workdir)
+    finally:
+        for name in os.listdir(workdir):
+            os.remove(os.path.join(workdir, name))
+        os.rmdir(workdir)
