@@ -164,73 +164,129 @@ class SpBenefitCategory(models.Model):
         coefficient, dependant_count, company_id, area_id) for the people (or households) of
         ``scope`` (a condition on ``p`` the person or household, ``a`` its area) who meet
         each category in ``month`` and are not already in an open enrolment of its programme.
-        The same criteria as ``sp.enrolment._sp_category_reasons``."""
+        The same criteria as ``sp.enrolment._sp_category_reasons``.
+
+        People are first copied (with their ages, household status and commune) into analysed
+        temporary tables, so the planner joins them by hash; call ``_sp_drop_eligible()`` once
+        the query has run."""
         if not categories:
             raise UserError(_("The programme has no category to screen for."))
         if household:
             return self._sp_eligible_households(categories, scope)
+        cr = self.env.cr
+        self._sp_drop_eligible()
+        after = self._sp_age_sql(SQL("p.birthdate"), SQL("%s::date", month), SQL("'month_after'"))
+        bday = self._sp_age_sql(SQL("p.birthdate"), SQL("%s::date", month),
+                                SQL("'birthday_month'"))
+        cr.execute(SQL(
+            """
+            CREATE TEMP TABLE sp_elig_people ON COMMIT DROP AS
+            SELECT p.id, p.household_id, p.gender, p.company_id, p.area_id,
+                   COALESCE(p.disability_level, 'none') AS disability_level,
+                   COALESCE(h.poverty_status, 'none') AS poverty_status,
+                   CASE WHEN a.level = 'village' THEN a.parent_id ELSE a.id END AS commune_id,
+                   %(after)s AS age_after, %(bday)s AS age_bday
+              FROM sp_individual p
+              JOIN sp_area a ON a.id = p.area_id
+              LEFT JOIN sp_household h ON h.id = p.household_id
+             WHERE p.active AND p.date_of_death IS NULL AND %(scope)s
+            """, after=after, bday=bday, scope=scope))
+        # Ages are looked up, not compared: every (category, rule, age, disability) a band
+        # covers is one row, joined to the people on their age by hash.
+        cr.execute(SQL(
+            """
+            CREATE TEMP TABLE sp_elig_cat ON COMMIT DROP AS
+            SELECT c.id AS category_id, c.programme_id, c.poverty_requirement, c.gender,
+                   COALESCE(c.age_rule, pr.age_rule) = 'birthday_month' AS bday,
+                   COALESCE(c.household_member_age_max, 0) AS member_age,
+                   EXISTS (SELECT 1 FROM sp_benefit_category_area_type_rel t
+                            WHERE t.category_id = c.id) AS typed,
+                   g.age, COALESCE(b.age_min, 0) = 0 AND COALESCE(b.age_max, 0) = 0 AS unbounded,
+                   b.disability_level, b.coefficient
+              FROM sp_benefit_category c
+              JOIN sp_programme pr ON pr.id = c.programme_id
+              JOIN sp_benefit_band b ON b.category_id = c.id AND b.date_from <= %(month)s
+               AND (b.date_to IS NULL OR b.date_to >= %(month)s)
+              JOIN generate_series(0, 150) g(age)
+                ON g.age >= COALESCE(b.age_min, 0)
+               AND (COALESCE(b.age_max, 0) = 0 OR g.age < b.age_max)
+             WHERE c.id = ANY(%(categories)s)
+            """, month=month, categories=categories.ids))
+        cr.execute(
+            """
+            CREATE TEMP TABLE sp_elig_members ON COMMIT DROP AS
+            SELECT p.household_id, n.member_age,
+                   COUNT(*) FILTER (WHERE p.age_after < n.member_age) AS under_after,
+                   COUNT(*) FILTER (WHERE p.age_bday < n.member_age) AS under_bday
+              FROM sp_elig_people p
+              JOIN (SELECT DISTINCT member_age FROM sp_elig_cat WHERE member_age > 0) n ON TRUE
+             WHERE p.household_id IS NOT NULL
+             GROUP BY p.household_id, n.member_age
+            """)
+        for table in ("sp_elig_people", "sp_elig_cat", "sp_elig_members"):
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
         domains = [
-            SQL("(c.id <> %s OR p.id IN %s)", category.id,
+            SQL("(m.category_id <> %s OR m.id IN %s)", category.id,
                 self.env["sp.individual"].sudo()._search(category._sp_individual_domain())
                 .subselect())
             for category in categories if category._sp_individual_domain()
         ]
-        age = self._sp_age_sql(SQL("p.birthdate"), SQL("%s::date", month),
-                               SQL("COALESCE(c.age_rule, pr.age_rule)"))
-        member_age = self._sp_age_sql(SQL("m.birthdate"), SQL("%s::date", month),
-                                      SQL("COALESCE(c.age_rule, pr.age_rule)"))
         return SQL(
             """
-            SELECT p.id AS individual_id, NULL::integer AS household_id, c.id AS category_id,
-                   g.age, COALESCE(h.poverty_status, 'none') AS poverty_status,
-                   b.coefficient,
-                   CASE WHEN c.per_dependant AND COALESCE(c.household_member_age_max, 0) > 0
-                        THEN GREATEST(1, (SELECT COUNT(*) FROM sp_individual m
-                                WHERE m.household_id = p.household_id AND m.id <> p.id
-                                  AND m.date_of_death IS NULL AND m.birthdate IS NOT NULL
-                                  AND %(member_age)s < c.household_member_age_max))
-                        ELSE 1 END AS dependant_count,
-                   p.company_id, p.area_id
-              FROM sp_individual p
-              JOIN sp_area a ON a.id = p.area_id
-              LEFT JOIN sp_household h ON h.id = p.household_id
-              JOIN sp_benefit_category c ON c.id = ANY(%(categories)s)
-              JOIN sp_programme pr ON pr.id = c.programme_id
-             CROSS JOIN LATERAL (SELECT %(age)s AS age,
-                                        CASE WHEN a.level = 'village' THEN a.parent_id
-                                             ELSE a.id END AS commune_id) g
-              JOIN sp_benefit_band b
-                ON b.category_id = c.id AND b.date_from <= %(month)s
-               AND (b.date_to IS NULL OR b.date_to >= %(month)s)
-               AND (b.disability_level IS NULL OR b.disability_level = p.disability_level)
-               AND (COALESCE(b.age_min, 0) = 0 OR g.age >= b.age_min)
-               AND (COALESCE(b.age_max, 0) = 0 OR g.age < b.age_max)
-             WHERE p.active AND p.date_of_death IS NULL AND %(scope)s
-               AND (c.poverty_requirement = 'any'
-                    OR (c.poverty_requirement = 'poor' AND h.poverty_status = 'poor')
-                    OR (c.poverty_requirement = 'poor_near_poor'
-                        AND h.poverty_status IN ('poor', 'near_poor')))
-               AND (c.gender IS NULL OR c.gender = p.gender)
-               AND (NOT EXISTS (SELECT 1 FROM sp_benefit_category_area_type_rel t
-                                 WHERE t.category_id = c.id)
-                    OR EXISTS (SELECT 1 FROM sp_benefit_category_area_type_rel t
-                                 JOIN sp_area_sp_area_type_rel at ON at.type_id = t.type_id
-                                WHERE t.category_id = c.id AND at.area_id = g.commune_id))
-               AND (COALESCE(c.household_member_age_max, 0) = 0 OR EXISTS (
-                    SELECT 1 FROM sp_individual m
-                     WHERE m.household_id = p.household_id AND m.id <> p.id
-                       AND m.date_of_death IS NULL AND m.birthdate IS NOT NULL
-                       AND %(member_age)s < c.household_member_age_max))
-               AND %(domains)s
+            WITH matched AS (
+                SELECT p.*, c.category_id, c.programme_id, c.poverty_requirement,
+                       c.gender AS category_gender, c.bday, c.member_age, c.typed,
+                       c.disability_level AS band_disability, c.coefficient,
+                       p.age_after AS age
+                  FROM sp_elig_people p JOIN sp_elig_cat c ON NOT c.bday AND c.age = p.age_after
+                 UNION ALL
+                SELECT p.*, c.category_id, c.programme_id, c.poverty_requirement, c.gender,
+                       c.bday, c.member_age, c.typed, c.disability_level, c.coefficient,
+                       p.age_bday
+                  FROM sp_elig_people p JOIN sp_elig_cat c ON c.bday AND c.age = p.age_bday
+                 UNION ALL
+                SELECT DISTINCT p.*, c.category_id, c.programme_id, c.poverty_requirement,
+                       c.gender, c.bday, c.member_age, c.typed, c.disability_level,
+                       c.coefficient, NULL::integer
+                  FROM sp_elig_people p JOIN sp_elig_cat c ON c.unbounded
+                 WHERE p.age_after IS NULL
+            ), checked AS (
+                SELECT m.*,
+                       CASE WHEN m.member_age = 0 THEN 0
+                            WHEN m.bday THEN hm.under_bday - (m.age_bday < m.member_age)::int
+                            ELSE hm.under_after - (m.age_after < m.member_age)::int END AS others
+                  FROM matched m
+                  LEFT JOIN sp_elig_members hm
+                    ON hm.household_id = m.household_id AND hm.member_age = m.member_age
+                 WHERE (m.band_disability IS NULL OR m.band_disability = m.disability_level)
+                   AND (m.poverty_requirement = 'any'
+                        OR (m.poverty_requirement = 'poor' AND m.poverty_status = 'poor')
+                        OR (m.poverty_requirement = 'poor_near_poor'
+                            AND m.poverty_status IN ('poor', 'near_poor')))
+                   AND (m.category_gender IS NULL OR m.category_gender = m.gender)
+            )
+            SELECT m.id AS individual_id, NULL::integer AS household_id, m.category_id, m.age,
+                   m.poverty_status, m.coefficient, GREATEST(1, m.others) AS dependant_count,
+                   m.company_id, m.area_id
+              FROM checked m
+             WHERE (m.member_age = 0 OR m.others > 0)
                AND NOT EXISTS (
                     SELECT 1 FROM sp_enrolment e
-                     WHERE COALESCE(e.individual_id, -e.household_id) = p.id
-                       AND e.programme_id = c.programme_id AND e.state IN %(open)s)
+                     WHERE e.individual_id = m.id AND e.programme_id = m.programme_id
+                       AND e.state IN %(open)s)
+               AND (NOT m.typed OR EXISTS (
+                    SELECT 1 FROM sp_benefit_category_area_type_rel t
+                      JOIN sp_area_sp_area_type_rel at ON at.type_id = t.type_id
+                     WHERE t.category_id = m.category_id AND at.area_id = m.commune_id))
+               AND %(domains)s
             """,
-            categories=categories.ids, month=month, age=age, member_age=member_age,
-            scope=scope, domains=SQL(" AND ").join(domains) if domains else SQL("TRUE"),
-            open=OPEN_STATES,
+            domains=SQL(" AND ").join(domains) if domains else SQL("TRUE"), open=OPEN_STATES,
         )
+
+    @api.model
+    def _sp_drop_eligible(self):
+        self.env.cr.execute(
+            "DROP TABLE IF EXISTS sp_elig_people, sp_elig_cat, sp_elig_members")
 
     @api.model
     def _sp_eligible_households(self, categories, scope):

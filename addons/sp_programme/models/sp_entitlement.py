@@ -4,12 +4,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.rules import month_start
+from ..tools.rules import month_start, vnd
+from ..tools.sql import no_jit
 from .sp_enrolment import PAYABLE_STATES
 
 # Temporary tables of one computation, in the order they are built.
-_TEMP_TABLES = ("sp_ent_scope", "sp_ent_need", "sp_ent_ex", "sp_ent_line", "sp_ent_pline",
-                "sp_ent_due", "sp_ent_arrear")
+_TEMP_TABLES = ("sp_ent_scope", "sp_ent_need", "sp_ent_ex", "sp_ent_band", "sp_ent_level",
+                "sp_ent_cat", "sp_ent_line", "sp_ent_pline", "sp_ent_due", "sp_ent_balance",
+                "sp_ent_arrear", "sp_ent_rows")
 
 
 class SpEntitlement(models.Model):
@@ -25,15 +27,15 @@ class SpEntitlement(models.Model):
     _order = "period desc, id desc"
     _rec_name = "enrolment_id"
 
-    enrolment_id = fields.Many2one("sp.enrolment", required=True, index=True, ondelete="cascade")
+    # One row per enrolment and month, inserted by hundreds of thousands: only the columns and
+    # indexes that reads need (the unique index serves the enrolment's lookups).
+    enrolment_id = fields.Many2one("sp.enrolment", required=True, ondelete="cascade")
     period = fields.Date(required=True, index=True, help="First day of the month paid.")
     state = fields.Selection([("draft", "Draft"), ("confirmed", "Confirmed")], required=True,
-                             default="draft", index=True)
+                             default="draft")
     programme_id = fields.Many2one("sp.programme", required=True, index=True)
     individual_id = fields.Many2one("sp.individual", string="Beneficiary", index=True)
     household_id = fields.Many2one("sp.household", index="btree_not_null")
-    commune_id = fields.Many2one("sp.area", index=True)
-    province_id = fields.Many2one("sp.area", index=True)
     category_id = fields.Many2one("sp.benefit.category", string="Category",
                                   help="The category paid (the highest when two are paid).")
     coefficient = fields.Float(digits=(8, 2), aggregator=False,
@@ -44,7 +46,9 @@ class SpEntitlement(models.Model):
     oneoff_amount = fields.Float("One-off support", digits=(16, 0))
     total_amount = fields.Float("Total", digits=(16, 0))
     arrears_from = fields.Date(help="First month whose arrears were computed in this row.")
-    breakdown = fields.Json(help="Every category line of the month, paid or superseded.")
+    breakdown = fields.Json(help="Every category line of the month, paid or superseded, when "
+                            "there are two or more.")
+    breakdown_text = fields.Text("Lines", compute="_compute_breakdown_text")
     arrear_ids = fields.One2many("sp.entitlement.arrear", "entitlement_id", string="Arrears by month")
 
     _sql_constraints = [
@@ -53,6 +57,15 @@ class SpEntitlement(models.Model):
         ("period_check", "CHECK(EXTRACT(DAY FROM period) = 1)",
          "The period of an entitlement is the first day of a month."),
     ]
+
+    @api.depends("breakdown")
+    def _compute_breakdown_text(self):
+        for row in self:
+            row.breakdown_text = "\n".join(
+                "%s: %s x %s x %s = %s%s" % (
+                    line["code"], line["coefficient"], line["quantity"], vnd(line["level"]),
+                    vnd(line["amount"]), "" if line["paid"] else " (%s)" % self.env._("not paid"))
+                for line in row.breakdown or [])
 
     # ------------------------------------------------------------------ public API
     @api.model
@@ -69,7 +82,8 @@ class SpEntitlement(models.Model):
         if companies is None and not self.env.su:
             companies = self.env.companies
         filters = self._sp_scope_filters(programmes, companies, enrolments)
-        self._sp_run(period, filters, store=True)
+        with no_jit(self.env.cr):
+            self._sp_run(period, filters, store=True)
         rows = self.env.execute_query(SQL(
             """SELECT COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(arrears_amount), 0),
                       COALESCE(SUM(oneoff_amount), 0)
@@ -100,7 +114,8 @@ class SpEntitlement(models.Model):
         if not enrolments:
             return
         period = month_start(period)
-        self._sp_run(period, [SQL("e.id = ANY(%s)", enrolments.ids)], store=False)
+        with no_jit(self.env.cr):
+            self._sp_run(period, [SQL("e.id = ANY(%s)", enrolments.ids)], store=False)
         self._sp_drop_temp()
 
     @api.model
@@ -183,9 +198,16 @@ class SpEntitlement(models.Model):
                    COALESCE(e.province_id, 0) AS province_id, e.certificate_date,
                    COALESCE(e.dependant_count, 1) AS dependant_count,
                    COALESCE(e.disability_level, 'none') AS disability_level,
-                   NULL::integer AS adjustment_id
+                   NULL::integer AS adjustment_id,
+                   EXTRACT(YEAR FROM n.x)::int - EXTRACT(YEAR FROM i.birthdate)::int
+                   - (EXTRACT(MONTH FROM n.x) <= EXTRACT(MONTH FROM i.birthdate))::int
+                       AS age_after,
+                   EXTRACT(YEAR FROM n.x)::int - EXTRACT(YEAR FROM i.birthdate)::int
+                   - (EXTRACT(MONTH FROM n.x) < EXTRACT(MONTH FROM i.birthdate))::int
+                       AS age_bday
               FROM sp_ent_need n
               JOIN sp_enrolment e ON COALESCE(e.individual_id, -e.household_id) = n.person
+              LEFT JOIN sp_individual i ON i.id = e.individual_id
              WHERE e.state IN %(payable)s AND e.date_start <= n.x
                AND (e.date_end IS NULL OR e.date_end >= n.x)
                AND NOT EXISTS (
@@ -208,66 +230,88 @@ class SpEntitlement(models.Model):
              WHERE ex.enrolment_id = a.enrolment_id AND ex.x = a.x
             """)
         cr.execute("ANALYZE sp_ent_ex")
+        # Bands by (category, age): every age a band covers is one row (-1: no age known,
+        # for bands without age limits), so lines find their band by hash, not by range.
         cr.execute(
             """
-            CREATE TEMP TABLE sp_ent_line ON COMMIT DROP AS
+            CREATE TEMP TABLE sp_ent_band ON COMMIT DROP AS
+            SELECT b.category_id, g.age, b.date_from, b.date_to, b.disability_level,
+                   b.coefficient
+              FROM sp_benefit_band b
+              JOIN generate_series(-1, 150) g(age)
+                ON (g.age >= COALESCE(b.age_min, 0)
+                    AND (COALESCE(b.age_max, 0) = 0 OR g.age < b.age_max))
+                OR (g.age = -1 AND COALESCE(b.age_min, 0) = 0 AND COALESCE(b.age_max, 0) = 0)
+             WHERE b.category_id IN (SELECT id FROM sp_benefit_category
+                                      WHERE programme_id IN (SELECT programme_id FROM sp_ent_ex))
+            """)
+        cr.execute("ANALYZE sp_ent_band")
+        # Standard level of each programme, province and month: the higher of the national
+        # and the province's own level in force.
+        cr.execute(
+            """
+            CREATE TEMP TABLE sp_ent_level ON COMMIT DROP AS
+            SELECT k.programme_id, k.province_id, k.x,
+                   GREATEST(COALESCE(nat.amount, 0), COALESCE(prov.amount, 0)) AS level
+              FROM (SELECT DISTINCT programme_id, province_id, x FROM sp_ent_ex) k
+              LEFT JOIN LATERAL (
+                    SELECT amount FROM sp_standard_level l
+                     WHERE l.programme_id = k.programme_id AND l.province_id IS NULL
+                       AND l.date_from <= k.x
+                     ORDER BY l.date_from DESC LIMIT 1) nat ON TRUE
+              LEFT JOIN LATERAL (
+                    SELECT amount FROM sp_standard_level l
+                     WHERE l.programme_id = k.programme_id AND l.province_id = k.province_id
+                       AND l.date_from <= k.x
+                     ORDER BY l.date_from DESC LIMIT 1) prov ON TRUE
+            """)
+        # Each enrolment's categories in each month (the replaced ones before an adjustment),
+        # with the age that counts under the category's birthday rule.
+        cr.execute(
+            """
+            CREATE TEMP TABLE sp_ent_cat ON COMMIT DROP AS
             WITH cats AS (
-                SELECT ex.*, r.sp_benefit_category_id AS category_id
+                SELECT ex.person, ex.x, ex.enrolment_id, ex.programme_id, ex.province_id,
+                       ex.certificate_date, ex.dependant_count, ex.disability_level,
+                       ex.age_after, ex.age_bday, r.sp_benefit_category_id AS category_id
                   FROM sp_ent_ex ex
                   JOIN sp_benefit_category_sp_enrolment_rel r ON r.sp_enrolment_id = ex.enrolment_id
                  WHERE ex.adjustment_id IS NULL
                  UNION ALL
-                SELECT ex.*, r.category_id
+                SELECT ex.person, ex.x, ex.enrolment_id, ex.programme_id, ex.province_id,
+                       ex.certificate_date, ex.dependant_count, ex.disability_level,
+                       ex.age_after, ex.age_bday, r.category_id
                   FROM sp_ent_ex ex
                   JOIN sp_enrolment_adjustment_old_rel r ON r.adjustment_id = ex.adjustment_id
-            ), lv AS (
-                SELECT k.programme_id, k.province_id, k.x,
-                       GREATEST(COALESCE(nat.amount, 0), COALESCE(prov.amount, 0)) AS level
-                  FROM (SELECT DISTINCT programme_id, province_id, x FROM sp_ent_ex) k
-                  LEFT JOIN LATERAL (
-                        SELECT amount FROM sp_standard_level l
-                         WHERE l.programme_id = k.programme_id AND l.province_id IS NULL
-                           AND l.date_from <= k.x
-                         ORDER BY l.date_from DESC LIMIT 1) nat ON TRUE
-                  LEFT JOIN LATERAL (
-                        SELECT amount FROM sp_standard_level l
-                         WHERE l.programme_id = k.programme_id AND l.province_id = k.province_id
-                           AND l.date_from <= k.x
-                         ORDER BY l.date_from DESC LIMIT 1) prov ON TRUE
-            ), aged AS (
-                SELECT c.person, c.x, c.enrolment_id, c.programme_id, c.province_id,
-                       c.category_id, c.dependant_count, c.disability_level, c.certificate_date,
-                       NULLIF(cat.exclusivity_group, '') AS grp, cat.sequence, cat.per_dependant,
-                       cat.start_rule,
-                       EXTRACT(YEAR FROM c.x)::int - EXTRACT(YEAR FROM i.birthdate)::int
-                       - CASE WHEN COALESCE(cat.age_rule, p.age_rule) = 'birthday_month'
-                              THEN (EXTRACT(MONTH FROM c.x) < EXTRACT(MONTH FROM i.birthdate))::int
-                              ELSE (EXTRACT(MONTH FROM c.x) <= EXTRACT(MONTH FROM i.birthdate))::int
-                         END AS age
-                  FROM cats c
-                  JOIN sp_benefit_category cat ON cat.id = c.category_id
-                  JOIN sp_programme p ON p.id = cat.programme_id
-                  LEFT JOIN sp_individual i ON i.id = c.individual_id
             )
+            SELECT c.person, c.x, c.enrolment_id, c.programme_id, c.province_id,
+                   c.certificate_date, c.disability_level, c.category_id,
+                   NULLIF(cat.exclusivity_group, '') AS grp, cat.sequence, cat.start_rule,
+                   CASE WHEN cat.per_dependant THEN c.dependant_count ELSE 1 END AS quantity,
+                   COALESCE(CASE WHEN COALESCE(cat.age_rule, p.age_rule) = 'birthday_month'
+                                 THEN c.age_bday ELSE c.age_after END, -1) AS age
+              FROM cats c
+              JOIN sp_benefit_category cat ON cat.id = c.category_id
+              JOIN sp_programme p ON p.id = cat.programme_id
+            """)
+        cr.execute("ANALYZE sp_ent_level")
+        cr.execute("ANALYZE sp_ent_cat")
+        cr.execute(
+            """
+            CREATE TEMP TABLE sp_ent_line ON COMMIT DROP AS
             SELECT a.person, a.x, a.enrolment_id, a.category_id, a.grp, a.sequence,
-                   b.coefficient,
-                   CASE WHEN a.per_dependant THEN a.dependant_count ELSE 1 END AS quantity,
-                   lv.level,
-                   ROUND(b.coefficient * CASE WHEN a.per_dependant THEN a.dependant_count ELSE 1 END
-                         * lv.level) AS amount
-              FROM aged a
-              JOIN lv ON lv.programme_id = a.programme_id AND lv.province_id = a.province_id
-                     AND lv.x = a.x
-              JOIN sp_benefit_band b
-                ON b.category_id = a.category_id AND b.date_from <= a.x
-               AND (b.date_to IS NULL OR b.date_to >= a.x)
+                   b.coefficient, a.quantity, lv.level,
+                   ROUND(b.coefficient * a.quantity * lv.level) AS amount
+              FROM sp_ent_cat a
+              JOIN sp_ent_level lv ON lv.programme_id = a.programme_id
+               AND lv.province_id = a.province_id AND lv.x = a.x
+              JOIN sp_ent_band b ON b.category_id = a.category_id AND b.age = a.age
+             WHERE lv.level > 0 AND b.date_from <= a.x AND (b.date_to IS NULL OR b.date_to >= a.x)
                AND (b.disability_level IS NULL OR b.disability_level = a.disability_level)
-               AND (COALESCE(b.age_min, 0) = 0 OR a.age >= b.age_min)
-               AND (COALESCE(b.age_max, 0) = 0 OR a.age < b.age_max)
-             WHERE lv.level > 0
                AND (a.start_rule <> 'certificate'
                     OR DATE_TRUNC('month', a.certificate_date) <= a.x)
             """)
+        cr.execute("ANALYZE sp_ent_line")
         # The overlap rules: in each exclusivity group of a person and month, the best single
         # line or the best pair of lines declared cumulative (K4 with K5/K6/K8).
         cr.execute(
@@ -297,7 +341,8 @@ class SpEntitlement(models.Model):
               FROM ranked k
               LEFT JOIN best b ON b.person = k.person AND b.x = k.x AND b.grp = k.grp
             """)
-        cr.execute(SQL(
+        cr.execute("ANALYZE sp_ent_pline")
+        cr.execute(
             """
             CREATE TEMP TABLE sp_ent_due ON COMMIT DROP AS
             SELECT l.enrolment_id, l.x, l.person,
@@ -306,30 +351,51 @@ class SpEntitlement(models.Model):
                        AS coefficient,
                    (ARRAY_AGG(l.category_id ORDER BY l.amount DESC, l.sequence, l.category_id)
                         FILTER (WHERE l.paid))[1] AS category_id,
-                   MAX(l.level) AS level,
-                   CASE WHEN l.x = %(M)s THEN JSONB_AGG(JSONB_BUILD_OBJECT(
-                        'category_id', l.category_id, 'code', c.code,
-                        'coefficient', l.coefficient, 'quantity', l.quantity, 'level', l.level,
-                        'amount', l.amount, 'paid', l.paid)
-                        ORDER BY l.amount DESC, l.sequence, l.category_id) END AS breakdown
+                   MAX(l.level) AS level, COUNT(*) AS line_count, NULL::jsonb AS breakdown
               FROM sp_ent_pline l
-              JOIN sp_benefit_category c ON c.id = l.category_id
              GROUP BY l.enrolment_id, l.x, l.person
+            """)
+        # The breakdown is kept where it says more than the row: two lines or more.
+        cr.execute(SQL(
+            """
+            UPDATE sp_ent_due d SET breakdown = b.lines
+              FROM (SELECT l.enrolment_id, JSONB_AGG(JSONB_BUILD_OBJECT(
+                           'category_id', l.category_id, 'code', c.code,
+                           'coefficient', l.coefficient, 'quantity', l.quantity,
+                           'level', l.level, 'amount', l.amount, 'paid', l.paid)
+                           ORDER BY l.amount DESC, l.sequence, l.category_id) AS lines
+                      FROM sp_ent_pline l
+                      JOIN sp_benefit_category c ON c.id = l.category_id
+                     WHERE l.x = %(M)s AND l.enrolment_id IN (
+                           SELECT enrolment_id FROM sp_ent_due
+                            WHERE x = %(M)s AND line_count > 1)
+                     GROUP BY l.enrolment_id) b
+             WHERE d.enrolment_id = b.enrolment_id AND d.x = %(M)s
             """, M=period))
         cr.execute("CREATE INDEX ON sp_ent_due (enrolment_id, x)")
+        cr.execute("ANALYZE sp_ent_due")
         if store:
             self._sp_run_arrears(period)
             self._sp_store_rows(period)
+        # One pass over the enrolments: the monthly amount of the latest month computed, and
+        # (when rows were stored) the arrears marks this month settled; its row's arrears_from
+        # remembers them for a recomputation of this month.
         cr.execute(SQL(
             """
-            UPDATE sp_enrolment e SET monthly_amount = COALESCE(d.due, 0)
-              FROM sp_ent_scope s
-              LEFT JOIN sp_ent_due d ON d.enrolment_id = s.enrolment_id AND d.x = %(M)s
-             WHERE e.id = s.enrolment_id
-               AND e.monthly_amount IS DISTINCT FROM COALESCE(d.due, 0)
-               AND NOT EXISTS (SELECT 1 FROM sp_entitlement t
-                                WHERE t.enrolment_id = e.id AND t.period > %(M)s)
-            """, M=period))
+            UPDATE sp_enrolment e
+               SET monthly_amount = CASE WHEN u.latest THEN u.due ELSE e.monthly_amount END,
+                   arrears_from = CASE WHEN %(store)s AND e.arrears_from < %(M)s THEN NULL
+                                       ELSE e.arrears_from END
+              FROM (SELECT s.enrolment_id, COALESCE(d.due, 0) AS due,
+                           NOT EXISTS (SELECT 1 FROM sp_entitlement t
+                                        WHERE t.enrolment_id = s.enrolment_id
+                                          AND t.period > %(M)s) AS latest
+                      FROM sp_ent_scope s
+                      LEFT JOIN sp_ent_due d ON d.enrolment_id = s.enrolment_id AND d.x = %(M)s) u
+             WHERE e.id = u.enrolment_id
+               AND ((u.latest AND e.monthly_amount IS DISTINCT FROM u.due)
+                    OR (%(store)s AND e.arrears_from < %(M)s))
+            """, M=period, store=store))
         self.env["sp.enrolment"].invalidate_model(["monthly_amount", "arrears_from"])
         self.invalidate_model()
         self.env["sp.entitlement.arrear"].invalidate_model()
@@ -338,83 +404,132 @@ class SpEntitlement(models.Model):
         """Past months to recompute: what is due now minus what was already given (the month's
         own row and arrears paid before this period), netted per person and month: an
         enrolment given more than it is now due offsets the others, largest first."""
-        self.env.cr.execute(SQL(
+        cr = self.env.cr
+        cr.execute(SQL(
             """
-            CREATE TEMP TABLE sp_ent_arrear ON COMMIT DROP AS
+            CREATE TEMP TABLE sp_ent_balance ON COMMIT DROP AS
             WITH pm AS (
-                SELECT DISTINCT person, x FROM sp_ent_need WHERE x < %(M)s
-            ), settled AS (
-                SELECT pm.person, pm.x, e.id AS enrolment_id,
-                       COALESCE((SELECT SUM(t.amount) FROM sp_entitlement t
-                                  WHERE t.enrolment_id = e.id AND t.period = pm.x), 0)
-                     + COALESCE((SELECT SUM(a.amount) FROM sp_entitlement_arrear a
-                                   JOIN sp_entitlement t ON t.id = a.entitlement_id
-                                  WHERE a.enrolment_id = e.id AND a.period = pm.x
-                                    AND t.period < %(M)s), 0) AS settled
+                SELECT person, x FROM sp_ent_need WHERE x < %(M)s
+            ), given AS (
+                SELECT pm.person, pm.x, e.id AS enrolment_id, t.id AS row_id,
+                       COALESCE(t.amount, 0) AS settled
                   FROM pm
                   JOIN sp_enrolment e ON COALESCE(e.individual_id, -e.household_id) = pm.person
-            ), balance AS (
-                SELECT COALESCE(d.person, s.person) AS person, COALESCE(d.x, s.x) AS x,
-                       COALESCE(d.enrolment_id, s.enrolment_id) AS enrolment_id,
-                       COALESCE(d.due, 0) AS due, COALESCE(s.settled, 0) AS settled,
-                       COALESCE(d.due, 0) - COALESCE(s.settled, 0) AS bal
-                  FROM (SELECT * FROM sp_ent_due WHERE x < %(M)s) d
-                  FULL JOIN settled s ON s.enrolment_id = d.enrolment_id AND s.x = d.x
-            ), offsets AS (
+                  LEFT JOIN sp_entitlement t ON t.enrolment_id = e.id AND t.period = pm.x
+            ), paid_back AS (
+                SELECT a.enrolment_id, a.period AS x, SUM(a.amount) AS amount
+                  FROM sp_entitlement_arrear a
+                  JOIN sp_entitlement t ON t.id = a.entitlement_id AND t.period < %(M)s
+                 WHERE a.enrolment_id IN (SELECT enrolment_id FROM given)
+                   AND a.period < %(M)s
+                 GROUP BY a.enrolment_id, a.period
+            ), parts AS (
+                SELECT person, x, enrolment_id, due, 0 AS settled FROM sp_ent_due
+                 WHERE x < %(M)s
+                 UNION ALL
+                SELECT g.person, g.x, g.enrolment_id, 0, g.settled + COALESCE(b.amount, 0)
+                  FROM given g
+                  LEFT JOIN paid_back b ON b.enrolment_id = g.enrolment_id AND b.x = g.x
+            )
+            SELECT person, x, enrolment_id, SUM(due) AS due, SUM(settled) AS settled,
+                   SUM(due) - SUM(settled) AS bal
+              FROM parts GROUP BY person, x, enrolment_id
+            HAVING SUM(due) <> 0 OR SUM(settled) <> 0
+            """, M=period))
+        cr.execute("ANALYZE sp_ent_balance")
+        cr.execute(
+            """
+            CREATE TEMP TABLE sp_ent_arrear ON COMMIT DROP AS
+            WITH offsets AS (
                 SELECT person, x, COALESCE(SUM(-bal) FILTER (WHERE bal < 0), 0) AS offset_amount
-                  FROM balance GROUP BY person, x
+                  FROM sp_ent_balance GROUP BY person, x
             ), positive AS (
                 SELECT b.*, o.offset_amount,
                        COALESCE(SUM(b.bal) OVER (
                            PARTITION BY b.person, b.x ORDER BY b.bal DESC, b.enrolment_id
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
-                  FROM balance b JOIN offsets o ON o.person = b.person AND o.x = b.x
+                  FROM sp_ent_balance b JOIN offsets o ON o.person = b.person AND o.x = b.x
                  WHERE b.bal > 0
             )
             SELECT p.enrolment_id, p.x, p.due, p.settled,
                    GREATEST(0, p.bal - GREATEST(0, p.offset_amount - p.before)) AS amount
               FROM positive p
               JOIN sp_ent_scope s ON s.enrolment_id = p.enrolment_id AND p.x >= s.window_start
-            """, M=period))
+            """)
+        cr.execute("ANALYZE sp_ent_arrear")
 
     def _sp_store_rows(self, period):
+        """Upsert the rows of the month: new rows inserted, changed draft rows updated,
+        unchanged rows left alone (a recomputation writes only what changed), draft rows no
+        longer due deleted. Confirmed rows are never touched."""
         cr = self.env.cr
+        cr.execute(SQL(
+            """
+            CREATE TEMP TABLE sp_ent_rows ON COMMIT DROP AS
+            WITH ar AS (
+                SELECT enrolment_id, SUM(amount) AS amount FROM sp_ent_arrear
+                 WHERE amount > 0 GROUP BY enrolment_id
+            )
+            SELECT s.enrolment_id, e.programme_id, e.individual_id, e.household_id,
+                   e.company_id, e.area_id, d.category_id,
+                   COALESCE(d.coefficient, 0) AS coefficient, COALESCE(d.level, 0) AS level,
+                   COALESCE(d.due, 0) AS amount, COALESCE(ar.amount, 0) AS arrears,
+                   CASE WHEN s.funeral_due THEN e.funeral_amount ELSE 0 END AS oneoff,
+                   CASE WHEN s.window_start < %(M)s THEN s.window_start END AS window_start,
+                   d.breakdown
+              FROM sp_ent_scope s
+              JOIN sp_enrolment e ON e.id = s.enrolment_id
+              LEFT JOIN sp_ent_due d ON d.enrolment_id = s.enrolment_id AND d.x = %(M)s
+              LEFT JOIN ar ON ar.enrolment_id = s.enrolment_id
+            """, M=period))
+        cr.execute("DELETE FROM sp_ent_rows WHERE amount + arrears + oneoff <= 0")
+        cr.execute("CREATE UNIQUE INDEX ON sp_ent_rows (enrolment_id)")
+        cr.execute("ANALYZE sp_ent_rows")
         cr.execute(SQL(
             """
             DELETE FROM sp_entitlement t USING sp_ent_scope s
              WHERE t.enrolment_id = s.enrolment_id AND t.period = %(M)s AND t.state = 'draft'
+               AND NOT EXISTS (SELECT 1 FROM sp_ent_rows r WHERE r.enrolment_id = t.enrolment_id)
             """, M=period))
         cr.execute(SQL(
             """
-            WITH ar AS (
-                SELECT enrolment_id, SUM(amount) AS amount FROM sp_ent_arrear
-                 WHERE amount > 0 GROUP BY enrolment_id
-            ), rows AS (
-                SELECT s.enrolment_id, e.programme_id, e.individual_id, e.household_id,
-                       e.company_id, e.area_id, e.commune_id, e.province_id,
-                       d.category_id, COALESCE(d.coefficient, 0) AS coefficient,
-                       COALESCE(d.level, 0) AS level, COALESCE(d.due, 0) AS amount,
-                       COALESCE(ar.amount, 0) AS arrears,
-                       CASE WHEN s.funeral_due THEN e.funeral_amount ELSE 0 END AS oneoff,
-                       CASE WHEN s.window_start < %(M)s THEN s.window_start END AS window_start,
-                       COALESCE(d.breakdown, '[]'::jsonb) AS breakdown
-                  FROM sp_ent_scope s
-                  JOIN sp_enrolment e ON e.id = s.enrolment_id
-                  LEFT JOIN sp_ent_due d ON d.enrolment_id = s.enrolment_id AND d.x = %(M)s
-                  LEFT JOIN ar ON ar.enrolment_id = s.enrolment_id
-            )
-            INSERT INTO sp_entitlement
+            INSERT INTO sp_entitlement AS t
                    (enrolment_id, period, state, programme_id, individual_id, household_id,
-                    company_id, area_id, commune_id, province_id, category_id, coefficient,
-                    standard_level, amount, arrears_amount, oneoff_amount, total_amount,
-                    arrears_from, breakdown, create_uid, create_date, write_uid, write_date)
+                    company_id, area_id, category_id, coefficient, standard_level, amount,
+                    arrears_amount, oneoff_amount, total_amount, arrears_from, breakdown,
+                    create_uid, create_date, write_uid, write_date)
             SELECT enrolment_id, %(M)s, 'draft', programme_id, individual_id, household_id,
-                   company_id, area_id, commune_id, province_id, category_id, coefficient,
-                   level, amount, arrears, oneoff, amount + arrears + oneoff, window_start,
-                   breakdown, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM rows
-             WHERE amount + arrears + oneoff > 0
+                   company_id, area_id, category_id, coefficient, level, amount, arrears, oneoff,
+                   amount + arrears + oneoff, window_start, breakdown,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM sp_ent_rows
+                ON CONFLICT (enrolment_id, period) DO UPDATE
+               SET programme_id = EXCLUDED.programme_id, individual_id = EXCLUDED.individual_id,
+                   household_id = EXCLUDED.household_id, company_id = EXCLUDED.company_id,
+                   area_id = EXCLUDED.area_id, category_id = EXCLUDED.category_id,
+                   coefficient = EXCLUDED.coefficient, standard_level = EXCLUDED.standard_level,
+                   amount = EXCLUDED.amount, arrears_amount = EXCLUDED.arrears_amount,
+                   oneoff_amount = EXCLUDED.oneoff_amount, total_amount = EXCLUDED.total_amount,
+                   arrears_from = EXCLUDED.arrears_from, breakdown = EXCLUDED.breakdown,
+                   write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+             WHERE t.state = 'draft'
+               AND (t.programme_id, t.individual_id, t.household_id, t.company_id, t.area_id,
+                    t.category_id, t.coefficient, t.standard_level, t.amount, t.arrears_amount,
+                    t.oneoff_amount, t.arrears_from, t.breakdown)
+                   IS DISTINCT FROM
+                   (EXCLUDED.programme_id, EXCLUDED.individual_id, EXCLUDED.household_id,
+                    EXCLUDED.company_id, EXCLUDED.area_id, EXCLUDED.category_id,
+                    EXCLUDED.coefficient, EXCLUDED.standard_level, EXCLUDED.amount,
+                    EXCLUDED.arrears_amount, EXCLUDED.oneoff_amount, EXCLUDED.arrears_from,
+                    EXCLUDED.breakdown)
             """, M=period, uid=self.env.uid))
+        # Arrears by month: replaced for the draft rows of the scope (few: retroactive cases).
+        cr.execute(SQL(
+            """
+            DELETE FROM sp_entitlement_arrear a USING sp_entitlement t, sp_ent_scope s
+             WHERE a.entitlement_id = t.id AND t.enrolment_id = s.enrolment_id
+               AND t.period = %(M)s AND t.state = 'draft'
+            """, M=period))
         cr.execute(SQL(
             """
             INSERT INTO sp_entitlement_arrear
@@ -426,14 +541,6 @@ class SpEntitlement(models.Model):
               JOIN sp_entitlement t ON t.enrolment_id = a.enrolment_id AND t.period = %(M)s
              WHERE a.amount > 0 AND t.state = 'draft'
             """, M=period, uid=self.env.uid))
-        # The months before this one are settled by this row (its arrears_from remembers them
-        # for a recomputation of this month).
-        cr.execute(SQL(
-            """
-            UPDATE sp_enrolment e SET arrears_from = NULL
-              FROM sp_ent_scope s
-             WHERE e.id = s.enrolment_id AND e.arrears_from < %(M)s
-            """, M=period))
 
     # ------------------------------------------------------------------ per-record helpers
     @api.model
@@ -473,7 +580,6 @@ class SpEntitlement(models.Model):
                 "individual_id": enrolment.individual_id.id,
                 "household_id": enrolment.household_id.id,
                 "area_id": enrolment.area_id.id, "company_id": enrolment.company_id.id,
-                "commune_id": enrolment.commune_id.id, "province_id": enrolment.province_id.id,
                 "category_id": result["category_id"], "coefficient": result["coefficient"],
                 "standard_level": result["standard_level"], "amount": result["amount"],
                 "arrears_amount": result["arrears_amount"],
@@ -481,7 +587,7 @@ class SpEntitlement(models.Model):
                 "total_amount": result["total_amount"],
                 "arrears_from": result["arrears_from"] if result["arrears_from"]
                 and result["arrears_from"] < period else False,
-                "breakdown": result["lines"],
+                "breakdown": result["lines"] if len(result["lines"]) > 1 else False,
                 "arrear_ids": [(0, 0, {"enrolment_id": enrolment.id, "period": a["period"],
                                        "due": a["due"], "settled": a["settled"],
                                        "amount": a["amount"], "area_id": enrolment.area_id.id})

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 from ..tools.rules import month_start
+from ..tools.sql import no_jit
 
 
 class SpScreening(models.Model):
@@ -32,7 +33,7 @@ class SpScreening(models.Model):
                              required=True, readonly=True, tracking=True)
     candidate_ids = fields.One2many("sp.screening.candidate", "screening_id", readonly=True)
     candidate_count = fields.Integer(compute="_compute_counts")
-    person_count = fields.Integer("People found", readonly=True)
+    person_count = fields.Integer("Candidates found", readonly=True)
     duration = fields.Float("Duration (s)", readonly=True, digits=(8, 2))
 
     @api.depends("programme_id", "area_id", "reference_date")
@@ -54,7 +55,8 @@ class SpScreening(models.Model):
         for screening in self:
             screening.check_access("write")
             started = time.perf_counter()
-            screening._sp_screen()
+            with no_jit(self.env.cr):
+                screening._sp_screen()
             screening.duration = time.perf_counter() - started
             screening.state = "done"
             screening.message_post(body=_(
@@ -72,32 +74,41 @@ class SpScreening(models.Model):
         cr = self.env.cr
         cr.execute(SQL("DELETE FROM sp_screening_candidate WHERE screening_id = %s AND state = "
                        "'new'", self.id))
-        scope = [SQL("p.company_id = %s", self.company_id.id)]
+        # The office and the offices under it: the central office screens the country.
+        offices = self.env["res.company"].sudo().search([("id", "child_of", self.company_id.id)])
+        scope = [SQL("p.company_id = ANY(%s)", offices.ids)]
         if self.area_id:
             scope.append(SQL("a.parent_path LIKE %s", self.area_id.parent_path + "%"))
+        household = self.programme_id.beneficiary_type == "household"
         eligible = self.env["sp.benefit.category"]._sp_eligible_query(
             self._sp_categories(), month_start(self.reference_date), SQL(" AND ").join(scope),
-            household=self.programme_id.beneficiary_type == "household")
+            household=household)
+        # One candidate per person (or household): the categories found, the highest first.
         cr.execute(SQL(
             """
             INSERT INTO sp_screening_candidate
-                   (screening_id, programme_id, individual_id, household_id, category_id, age,
-                    poverty_status,
-                    coefficient, dependant_count, company_id, area_id, state,
+                   (screening_id, individual_id, household_id, category_id, category_codes, age,
+                    poverty_status, coefficient, dependant_count, company_id, area_id, state,
                     create_uid, create_date, write_uid, write_date)
-            SELECT %(screening)s, %(programme)s, q.individual_id, q.household_id, q.category_id, q.age,
-                   q.poverty_status, q.coefficient, q.dependant_count, q.company_id, q.area_id,
-                   'new', %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+            SELECT %(screening)s, q.individual_id, q.household_id,
+                   (ARRAY_AGG(q.category_id ORDER BY q.coefficient DESC, c.sequence, c.id))[1],
+                   STRING_AGG(c.code, ', ' ORDER BY c.sequence, c.id), MAX(q.age),
+                   MAX(q.poverty_status), MAX(q.coefficient), MAX(q.dependant_count),
+                   MAX(q.company_id), MAX(q.area_id), 'new',
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM (%(eligible)s) q
+              JOIN sp_benefit_category c ON c.id = q.category_id
              WHERE NOT EXISTS (
-                    SELECT 1 FROM sp_screening_candidate c
-                     WHERE c.screening_id = %(screening)s AND c.category_id = q.category_id
-                       AND COALESCE(c.individual_id, -c.household_id)
-                           = COALESCE(q.individual_id, -q.household_id))
-            """, screening=self.id, programme=self.programme_id.id, uid=self.env.uid,
-            eligible=eligible))
-        cr.execute(SQL("SELECT COUNT(DISTINCT COALESCE(individual_id, -household_id)) FROM "
-                       "sp_screening_candidate WHERE screening_id = %s", self.id))
+                    SELECT 1 FROM sp_screening_candidate d
+                     WHERE d.screening_id = %(screening)s AND d.state = 'dismissed'
+                       AND %(same)s)
+             GROUP BY q.individual_id, q.household_id
+            """, screening=self.id, uid=self.env.uid, eligible=eligible,
+            same=SQL("d.household_id = q.household_id") if household
+            else SQL("d.individual_id = q.individual_id")))
+        self.env["sp.benefit.category"]._sp_drop_eligible()
+        cr.execute(SQL("SELECT COUNT(*) FROM sp_screening_candidate WHERE screening_id = %s",
+                       self.id))
         self.person_count = cr.fetchone()[0]
         self.env["sp.screening.candidate"].invalidate_model()
         self.invalidate_recordset(["candidate_ids", "candidate_count"])

@@ -1,11 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .sp_enrolment import OPEN_STATES
+from ..tools.sql import no_jit
 
 
 class SpScreeningCandidate(models.Model):
-    """A person (or household) found by a screening for one category."""
+    """A person (or household) found by a screening, with the categories they meet."""
 
     _name = "sp.screening.candidate"
     _description = "Screening candidate"
@@ -13,10 +13,12 @@ class SpScreeningCandidate(models.Model):
     _order = "screening_id, area_id, individual_id, household_id, category_id"
 
     screening_id = fields.Many2one("sp.screening", required=True, index=True, ondelete="cascade")
-    programme_id = fields.Many2one(related="screening_id.programme_id", store=True, index=True)
+    programme_id = fields.Many2one(related="screening_id.programme_id")
     individual_id = fields.Many2one("sp.individual", string="Person", index=True)
     household_id = fields.Many2one("sp.household", index="btree_not_null")
-    category_id = fields.Many2one("sp.benefit.category", required=True, index=True)
+    category_id = fields.Many2one("sp.benefit.category", string="Main category", required=True,
+                                  help="The category with the highest coefficient.")
+    category_codes = fields.Char("Categories", help="Every category the person meets.")
     age = fields.Integer(aggregator=False)
     poverty_status = fields.Selection(
         [("poor", "Poor"), ("near_poor", "Near-poor"), ("middle", "Middle living standard"),
@@ -33,7 +35,7 @@ class SpScreeningCandidate(models.Model):
         for candidate in self:
             candidate.display_name = "%s (%s)" % (
                 candidate.individual_id.name or candidate.household_id.display_name or "",
-                candidate.category_id.code or "")
+                candidate.category_codes or "")
 
     def action_dismiss(self):
         self.check_access("write")
@@ -44,64 +46,74 @@ class SpScreeningCandidate(models.Model):
         return self.filtered(lambda c: c.state == "new")._sp_create_applications()
 
     def _sp_create_applications(self):
-        """One draft application per person and programme with all their categories found,
-        set-based: INSERT ... SELECT into the enrolments and their categories."""
+        """One draft application per candidate with every category they meet (checked again
+        now), set-based: INSERT ... SELECT into the enrolments and their categories."""
         if not self:
             return self.env["sp.enrolment"]
         self.check_access("write")
         self.env["sp.enrolment"].check_access("create")
         self.env.flush_all()
+        enrolments = self.env["sp.enrolment"]
+        for screening, candidates in self.filtered(lambda c: c.state == "new").grouped(
+                "screening_id").items():
+            with no_jit(self.env.cr):
+                created = candidates._sp_apply(screening)
+            self.invalidate_model()
+            self.env["sp.enrolment"].invalidate_model()
+            created._sp_log(_("Application created from screening %s.", screening.name))
+            enrolments |= created
+        return enrolments
+
+    def _sp_apply(self, screening):
+        household = screening.programme_id.beneficiary_type == "household"
+        key = "household_id" if household else "individual_id"
+        ids = self.mapped(key).ids
+        Category = self.env["sp.benefit.category"]
+        eligible = Category._sp_eligible_query(
+            screening._sp_categories(), fields.Date.to_date(screening.reference_date).replace(day=1),
+            SQL("p.id = ANY(%s)", ids), household=household)
         cr = self.env.cr
+        cr.execute(SQL("CREATE TEMP TABLE sp_scr_apply ON COMMIT DROP AS %s", eligible))
+        Category._sp_drop_eligible()
         cr.execute(SQL(
             """
             WITH chosen AS (
-                SELECT c.*, COALESCE(c.individual_id, -c.household_id) AS person
-                  FROM sp_screening_candidate c
+                SELECT c.* FROM sp_screening_candidate c
                  WHERE c.id = ANY(%(ids)s) AND c.state = 'new'
-                   AND NOT EXISTS (
-                        SELECT 1 FROM sp_enrolment e
-                         WHERE COALESCE(e.individual_id, -e.household_id)
-                               = COALESCE(c.individual_id, -c.household_id)
-                           AND e.programme_id = c.programme_id AND e.state IN %(open)s)
-            ), persons AS (
-                SELECT DISTINCT ON (person, programme_id) person, programme_id, individual_id,
-                       household_id, area_id, company_id,
-                       MAX(dependant_count) OVER (PARTITION BY person, programme_id) AS dependants
-                  FROM chosen ORDER BY person, programme_id, id
+                   AND EXISTS (SELECT 1 FROM sp_scr_apply q WHERE %(same)s)
             ), inserted AS (
                 INSERT INTO sp_enrolment
                        (programme_id, individual_id, household_id, area_id, company_id,
                         commune_id, province_id, state, application_date, popdb_status,
                         dependant_count, disability_level, certificate_date, monthly_amount,
                         create_uid, create_date, write_uid, write_date)
-                SELECT p.programme_id, p.individual_id, p.household_id, p.area_id, p.company_id,
+                SELECT %(programme)s, h.individual_id, h.household_id, h.area_id, h.company_id,
                        CASE WHEN a.level = 'village' THEN a.parent_id ELSE a.id END,
-                       a.province_id, 'draft', %(today)s, 'not_checked', p.dependants,
+                       a.province_id, 'draft', %(today)s, 'not_checked', h.dependant_count,
                        COALESCE(i.disability_level, 'none'), i.disability_certificate_date, 0,
                        %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                  FROM persons p
-                  JOIN sp_area a ON a.id = p.area_id
-                  LEFT JOIN sp_individual i ON i.id = p.individual_id
-                RETURNING id, COALESCE(individual_id, -household_id) AS person, programme_id
+                  FROM chosen h
+                  JOIN sp_area a ON a.id = h.area_id
+                  LEFT JOIN sp_individual i ON i.id = h.individual_id
+                RETURNING id, individual_id, household_id
             ), linked AS (
                 INSERT INTO sp_benefit_category_sp_enrolment_rel
                        (sp_enrolment_id, sp_benefit_category_id)
-                SELECT DISTINCT n.id, c.category_id
-                  FROM inserted n
-                  JOIN chosen c ON c.person = n.person AND c.programme_id = n.programme_id
+                SELECT DISTINCT n.id, q.category_id
+                  FROM inserted n JOIN sp_scr_apply q ON %(same_n)s
                 RETURNING sp_enrolment_id
             )
             UPDATE sp_screening_candidate c SET state = 'applied', enrolment_id = n.id,
                    write_uid = %(uid)s, write_date = NOW() AT TIME ZONE 'UTC'
-              FROM inserted n, chosen h
-             WHERE h.id = c.id AND h.person = n.person AND h.programme_id = n.programme_id
+              FROM inserted n
+             WHERE c.id = ANY(%(ids)s) AND %(same_c)s
             RETURNING n.id
             """,
-            ids=self.ids, open=OPEN_STATES, today=fields.Date.context_today(self),
-            uid=self.env.uid))
+            ids=self.ids, programme=screening.programme_id.id,
+            today=fields.Date.context_today(self), uid=self.env.uid,
+            same=SQL("q.%s = c.%s", SQL.identifier(key), SQL.identifier(key)),
+            same_n=SQL("q.%s = n.%s", SQL.identifier(key), SQL.identifier(key)),
+            same_c=SQL("c.%s = n.%s", SQL.identifier(key), SQL.identifier(key))))
         enrolments = self.env["sp.enrolment"].browse({row[0] for row in cr.fetchall()})
-        self.invalidate_model()
-        self.env["sp.enrolment"].invalidate_model()
-        enrolments._sp_log(_("Application created from screening %s.", self.screening_id[:1].name))
+        cr.execute("DROP TABLE IF EXISTS sp_scr_apply")
         return enrolments
-

@@ -95,6 +95,10 @@ class SpStandardLevel(models.Model):
                 level._sp_mark_arrears(min(before[level.id], level.date_from))
         return res
 
+    def unlink(self):
+        self._sp_mark_arrears()
+        return super().unlink()
+
     def _sp_mark_arrears(self, date_from=None):
         for level in self:
             self.env["sp.enrolment"]._sp_mark_arrears(

