@@ -4,3 +4,9 @@ from . import sp_individual
 from . import sp_household_poverty_history
 from . import sp_registry_event
 from . import sp_registry_duplicate
+from . import sp_registry_import_ref
+from . import sp_registry_import
+from . import sp_registry_import_column
+from . import sp_registry_import_household
+from . import sp_registry_import_line
+from . import sp_registry_import_issue

@@ -116,8 +116,6 @@ class SpRegistryImport(models.Model):
     line_ids = fields.One2many("sp.registry.import.line", "import_id", string="Staged rows")
     issue_ids = fields.One2many("sp.registry.import.issue", "import_id",
                                 string="Errors and warnings")
-    error_issue_ids = fields.One2many("sp.registry.import.issue", "import_id",
-                                      domain=[("severity", "=", "error")], string="Errors")
     background = fields.Boolean(readonly=True, help="Processed by the scheduled action.")
     progress = fields.Float(readonly=True, help="Percentage of households imported.")
     message = fields.Text(readonly=True)

@@ -4,3 +4,9 @@ from . import test_events
 from . import test_duplicates
 from . import test_search
 from . import test_access
+from . import test_import_common
+from . import test_import_rows
+from . import test_import_files
+from . import test_import_flow
+from . import test_import_access
+from . import test_import_large
