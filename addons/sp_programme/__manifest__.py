@@ -24,5 +24,8 @@
         "views/sp_screening_views.xml",
         "views/sp_programme_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["sp_programme/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

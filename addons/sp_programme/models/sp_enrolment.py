@@ -45,6 +45,17 @@ TERMINATION_REASONS = [
     ("transfer", "Moved to another commune"),
     ("other", "Other"),
 ]
+# Set by the steps only (buttons, mass actions, registry events), never by a plain write: a
+# write cannot approve, decide, end or pay anything.
+STEP_FIELDS = {
+    "state", "stage_id", "decision_id", "submitted_by_id", "submitted_date", "verified_by_id",
+    "verified_date", "posting_date_start", "posting_date_end", "date_end", "termination_reason",
+    "termination_date", "rejection_reason", "transferred_from_id", "transferred_to_id",
+    "funeral_amount", "funeral_period", "arrears_from", "monthly_amount",
+}
+# Changed by an adjustment once decided (the history of the months paid depends on them).
+DECIDED_FIELDS = {"category_ids", "dependant_count", "disability_level", "certificate_date",
+                  "date_start", "programme_id", "individual_id", "household_id", "area_id"}
 POPDB_STATUSES = [
     ("not_checked", "Not checked"),
     ("matched", "Matched"),
@@ -179,8 +190,25 @@ class SpEnrolment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.check_access("create")
+        if not self.env.su and not self.env.context.get("sp_step"):
+            for vals in vals_list:
+                if STEP_FIELDS & {key for key, value in vals.items() if value}:
+                    raise UserError(_("A new enrolment starts as an application; the steps "
+                                      "set its state and decision."))
         self._sp_check_new_applications(vals_list)
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and not self.env.context.get("sp_step"):
+            steps = STEP_FIELDS & set(vals)
+            if steps:
+                raise UserError(_("%s is set by the enrolment's steps (buttons or actions), not "
+                                  "edited directly.", ", ".join(sorted(steps))))
+            decided = DECIDED_FIELDS & set(vals)
+            if decided and self.filtered(lambda e: e.state in PAYABLE_STATES):
+                raise UserError(_("A decided enrolment changes through an adjustment (or a "
+                                  "transfer), not by editing %s.", ", ".join(sorted(decided))))
+        return super().write(vals)
 
     @api.model
     def _sp_check_new_applications(self, vals_list):
@@ -281,8 +309,9 @@ class SpEnrolment(models.Model):
                    = COALESCE(e.individual_id, -e.household_id)
              WHERE e.id = ANY(%(ids)s) AND e.state <> 'rejected' AND o.state <> 'rejected'
                AND ((e.state IN %(open)s AND o.state IN %(open)s)
-                    OR daterange(e.date_start, e.date_end, '[]')
-                       && daterange(o.date_start, o.date_end, '[]'))
+                    OR (e.date_start IS NOT NULL AND o.date_start IS NOT NULL
+                        AND daterange(e.date_start, e.date_end, '[]')
+                            && daterange(o.date_start, o.date_end, '[]')))
              LIMIT 1
             """,
             ids=self.ids, open=OPEN_STATES,
@@ -294,6 +323,13 @@ class SpEnrolment(models.Model):
                 "%(office)s): one beneficiary has one enrolment in a programme at a time.",
                 name=enrolment._sp_beneficiary_name(), programme=enrolment.programme_id.name,
                 ref=other.id, state=other._sp_state_label(), office=other.company_id.name))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_applications(self):
+        decided = self.filtered(lambda e: e.state not in ("draft", "rejected"))
+        if decided:
+            raise UserError(_("%s has been submitted: reject or terminate it instead of deleting "
+                              "it.", decided[0].display_name))
 
     def _sp_beneficiary_name(self):
         self.ensure_one()
@@ -410,7 +446,7 @@ class SpEnrolment(models.Model):
     def _sp_update(self, vals):
         """Write ``vals`` on all the records at once, without per-record tracking: every step
         logs its own message."""
-        self.with_context(tracking_disable=True).write(vals)
+        self.with_context(tracking_disable=True, sp_step=True).write(vals)
 
     # ------------------------------------------------------------------ steps
     def action_submit(self):

@@ -95,6 +95,21 @@ class TestAccessOrm(AccessFixture, TransactionCase):
                 with self.assertRaises(AccessError):
                     self.all_rows[:1].with_user(user).amount = 1
 
+    def test_steps_cannot_be_skipped_by_writing(self):
+        application = self._application(self._person("Draft", "1950-01-10", self.hh_poor_a1),
+                                         self.allowance, self.c5)
+        for vals in ({"state": "active"}, {"decision_id": self.enr_a1.decision_id.id},
+                     {"monthly_amount": 1}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "set by the"):
+                application.with_user(self.manager_a).write(vals)
+        with self.assertRaisesRegex(UserError, "through an adjustment"):
+            self.enr_a1.with_user(self.manager_a).category_ids = self.c5 | self.c6
+        with self.assertRaisesRegex(UserError, "starts as an application"):
+            self.Enrolment.with_user(self.officer_a1).create({
+                "programme_id": self.allowance.id, "state": "active",
+                "individual_id": application.individual_id.id})
+        application.with_user(self.officer_a1).popdb_status = "matched"
+
     def test_officer_cannot_create_outside_area(self):
         person = self._person("Other commune", "1950-01-10", self._household(self.commune_a2,
                                                                               "poor"))
@@ -149,6 +164,10 @@ class TestAccessRpc(AccessFixture, HttpCase):
 
     def test_rpc_write_refused(self):
         self._rpc(self.officer_a1, "sp.enrolment", "write", self.enr_a1.ids, {"note": "ok"})
+        with self.assertRaises(Exception) as err, self.assertLogs("odoo.http", "WARNING"):
+            self._rpc(self.officer_a1, "sp.enrolment", "write", self.enr_a1.ids,
+                      {"state": "terminated"})
+        self.assertIn("set by the enrolment's steps", str(err.exception))
         with self.assertRaises(Exception) as err, self.assertLogs("odoo.http", "WARNING"):
             self._rpc(self.auditor_a, "sp.enrolment", "write", self.enr_a1.ids, {"note": "no"})
         self.assertIn("not allowed to modify", str(err.exception))

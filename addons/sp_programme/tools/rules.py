@@ -12,11 +12,17 @@ MONTH_AFTER = "month_after"
 BIRTHDAY_MONTH = "birthday_month"
 
 
+def _date(day):
+    """A date (ISO strings accepted, as RPC and data files give them)."""
+    return datetime.date.fromisoformat(day) if isinstance(day, str) else day
+
+
 def month_start(day):
-    return day.replace(day=1)
+    return _date(day).replace(day=1)
 
 
 def month_end(day):
+    day = _date(day)
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
