@@ -49,10 +49,3 @@ class SpPaymentContract(models.Model):
                 )
             if contract.date_end and contract.date_end < contract.date_start:
                 raise ValidationError(_("Contract %s ends before it starts.", contract.name))
-
-    def _fee_sql_expr(self):
-        """Fee of one paid line, as (rate per VND, amount per person)."""
-        self.ensure_one()
-        if self.fee_type == "percent":
-            return self.fee_rate / 100.0, 0.0
-        return 0.0, self.fee_amount
