@@ -87,7 +87,7 @@ o_run=${o_run:-0}; o_bad=$(( ${o_failed:-0} + ${o_errors:-0} ))
 # When the modules did not even install, the steps below would only repeat the same failure.
 if [ "$rc" != 0 ] && [ "$o_run" = 0 ]; then
   echo "the modules did not install (see $log): pytest-odoo and the benchmark are not run" >&2
-  skip="$skip,pytest,bench,"
+  skip="$skip,pytest,faults,bench,"
 fi
 
 if step pytest "The same module tests through pytest-odoo"; then
@@ -103,6 +103,13 @@ if step pytest "The same module tests through pytest-odoo"; then
     # 5: nothing collected (e.g. only browser tests, which pytest-odoo skips without --odoo-http).
     [ "$prc" = 0 ] || [ "$prc" = 5 ] || failed+=("pytest-odoo (exit $prc)")
   fi
+fi
+
+if step faults "Fault tests (tests/faults): killed and concurrent runs against a real server"; then
+  for f in tests/faults/*.py; do
+    [ -f "$f" ] || continue
+    "$PY" "$f" --config "$conf" --template "$db" || failed+=("$f")
+  done
 fi
 
 if step bench "Benchmark smoke run"; then
