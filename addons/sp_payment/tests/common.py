@@ -85,7 +85,9 @@ class PaymentFixtures(SpFixtures):
             "name": "%s %s" % (name, start + i),
             "gender": "male",
             "birthdate": datetime.date(birth_year, 1, 15),
-            "id_number": "0010%02d%06d" % (birth_year % 100, 100000 + area.id * 1000 + start + i),
+            # six random digits: any area id (sp_vn loads 14,000 areas) stays within them
+            "id_number": "0010%02d%06d" % (birth_year % 100,
+                                            (area.id * 1000 + start + i) % 1000000),
             "area_id": area.id,
         } for i in range(count)])
 
