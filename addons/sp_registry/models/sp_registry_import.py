@@ -769,6 +769,12 @@ class SpRegistryImport(models.Model):
             self._sp_finish()
             return 0
         # the registry may have changed since the validation: check these households again
+        # (with fresh statistics once this import has grown the registry noticeably: plans
+        # made for a near-empty table turn joins with it quadratic)
+        cr.execute("SELECT reltuples FROM pg_class WHERE oid = 'sp_individual'::regclass")
+        if self.person_done_count > 0.2 * max(cr.fetchone()[0], 0):
+            cr.execute("ANALYZE sp_individual")
+            cr.execute("ANALYZE sp_household")
         self._sp_check(group_ids=chunk)
         cr.execute(SQL("SELECT id FROM sp_registry_import_household "
                        "WHERE id = ANY(%s) AND state = 'ok'", chunk))
@@ -801,29 +807,42 @@ class SpRegistryImport(models.Model):
             """SELECT commune_id, COUNT(*) FROM sp_registry_import_household
                 WHERE id = ANY(%s) AND action = 'create' GROUP BY commune_id""", chunk))
         reserved = self.env["sp.household"]._sp_reserve_codes(dict(cr.fetchall()))
+        # one statement for households and their people: each side's foreign keys (people to
+        # their household, household to its head) are checked at the end of the statement,
+        # so the head is written with the household instead of by a second pass over it
         cr.execute(SQL(
-            """INSERT INTO sp_household
-                   (id, code, external_ref, active, area_id, company_id, commune_id, province_id,
-                    street, poverty_status, member_count,
-                    create_uid, create_date, write_uid, write_date)
-               SELECT g.new_household_id,
-                      r.prefix || '-' || LPAD((r.base + ROW_NUMBER() OVER (
-                          PARTITION BY g.commune_id ORDER BY g.id))::text, 6, '0'),
-                      g.external_ref, TRUE, g.target_area_id, c.company_id, g.commune_id,
-                      c.province_id, g.street, COALESCE(g.poverty_status, 'none'),
-                      (SELECT COUNT(*) FROM sp_registry_import_line l
-                        WHERE l.group_id = g.id AND l.state = 'ok'),
-                      %(uid)s, %(now)s, %(uid)s, %(now)s
-                 FROM sp_registry_import_household g
-                 JOIN sp_area c ON c.id = g.commune_id
-                 JOIN UNNEST(%(communes)s::int[], %(prefixes)s::text[], %(bases)s::int[])
-                      AS r(commune_id, prefix, base) ON r.commune_id = g.commune_id
-                WHERE g.id = ANY(%(chunk)s) AND g.action = 'create'""",
-            uid=uid, now=now, chunk=chunk, communes=list(reserved),
-            prefixes=[prefix for prefix, _base in reserved.values()],
-            bases=[base for _prefix, base in reserved.values()]))
-        cr.execute(SQL(
-            """INSERT INTO sp_individual
+            """WITH members AS MATERIALIZED (
+                   SELECT l.*, g.household_id AS matched_id, g.new_household_id,
+                          g.target_area_id, g.commune_id, g.poverty_status AS group_status
+                     FROM sp_registry_import_line l
+                     JOIN sp_registry_import_household g ON g.id = l.group_id
+                    WHERE l.group_id = ANY(%(chunk)s) AND l.state = 'ok'),
+               matched AS MATERIALIZED (
+                   SELECT h.id, h.area_id, h.company_id, h.poverty_status
+                     FROM sp_household h
+                    WHERE h.id IN (SELECT household_id FROM sp_registry_import_household
+                                    WHERE id = ANY(%(chunk)s) AND household_id IS NOT NULL)),
+               new_households AS (
+                   INSERT INTO sp_household
+                          (id, code, external_ref, active, area_id, company_id, commune_id,
+                           province_id, street, poverty_status, member_count, head_id,
+                           create_uid, create_date, write_uid, write_date)
+                   SELECT g.new_household_id,
+                          r.prefix || '-' || LPAD((r.base + ROW_NUMBER() OVER (
+                              PARTITION BY g.commune_id ORDER BY g.id))::text, 6, '0'),
+                          g.external_ref, TRUE, g.target_area_id, c.company_id, g.commune_id,
+                          c.province_id, g.street, COALESCE(g.poverty_status, 'none'),
+                          m.n, m.head_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM sp_registry_import_household g
+                     JOIN sp_area c ON c.id = g.commune_id
+                     JOIN UNNEST(%(communes)s::int[], %(prefixes)s::text[], %(bases)s::int[])
+                          AS r(commune_id, prefix, base) ON r.commune_id = g.commune_id
+                     JOIN (SELECT group_id, COUNT(*) AS n,
+                                  MIN(new_individual_id) FILTER (WHERE relationship = 'head')
+                                      AS head_id
+                             FROM members GROUP BY group_id) m ON m.group_id = g.id
+                    WHERE g.id = ANY(%(chunk)s) AND g.action = 'create')
+               INSERT INTO sp_individual
                    (id, name, active, household_id, relationship, area_id, company_id,
                     commune_id, province_id, gender, birthdate, birthdate_precision, birth_year,
                     age_band, id_number, legacy_id_number, ethnicity_id, phone,
@@ -837,35 +856,26 @@ class SpRegistryImport(models.Model):
                       p.disability_level, FALSE, p.poverty_status,
                       %(uid)s, %(now)s, %(uid)s, %(now)s
                  FROM (SELECT l.new_individual_id AS id, l.name,
-                              COALESCE(g.household_id, g.new_household_id) AS household_id,
+                              COALESCE(l.matched_id, l.new_household_id) AS household_id,
                               COALESCE(l.relationship, 'other') AS relationship,
-                              COALESCE(h.area_id, g.target_area_id) AS area_id,
+                              COALESCE(h.area_id, l.target_area_id) AS area_id,
                               COALESCE(h.company_id, c.company_id) AS company_id,
-                              g.commune_id, c.province_id, l.gender, l.birthdate,
+                              l.commune_id, c.province_id, l.gender, l.birthdate,
                               COALESCE(l.birthdate_precision, 'day') AS birthdate_precision,
                               COALESCE(l.birth_year, 0) AS birth_year,
                               DATE_PART('year', AGE(%(today)s::date, l.birthdate)) AS age,
                               l.id_number, l.legacy_id_number, l.ethnicity_id, l.phone,
                               COALESCE(l.disability_level, 'none') AS disability_level,
-                              COALESCE(h.poverty_status, g.poverty_status, 'none')
+                              COALESCE(h.poverty_status, l.group_status, 'none')
                                   AS poverty_status
-                         FROM sp_registry_import_line l
-                         JOIN sp_registry_import_household g ON g.id = l.group_id
-                         JOIN sp_area c ON c.id = g.commune_id
-                    LEFT JOIN sp_household h ON h.id = g.household_id
-                        WHERE l.group_id = ANY(%(chunk)s) AND l.state = 'ok'
-                          AND l.action = 'create') p""",
-            age_band=age_band, today=today, uid=uid, now=now, chunk=chunk))
+                         FROM members l
+                         JOIN sp_area c ON c.id = l.commune_id
+                    LEFT JOIN matched h ON h.id = l.matched_id
+                        WHERE l.action = 'create') p""",
+            age_band=age_band, today=today, uid=uid, now=now, chunk=chunk,
+            communes=list(reserved), prefixes=[prefix for prefix, _base in reserved.values()],
+            bases=[base for _prefix, base in reserved.values()]))
         people = cr.rowcount
-        cr.execute(SQL(
-            """WITH heads AS MATERIALIZED (
-                   SELECT g.new_household_id AS household_id, l.new_individual_id AS head_id
-                     FROM sp_registry_import_line l
-                     JOIN sp_registry_import_household g ON g.id = l.group_id
-                    WHERE l.group_id = ANY(%s) AND l.relationship = 'head' AND l.state = 'ok'
-                      AND g.action = 'create')
-               UPDATE sp_household h SET head_id = heads.head_id
-                 FROM heads WHERE h.id = heads.household_id""", chunk))
         people += self._sp_update_registry(chunk, uid, now)
         self.env["sp.household"].invalidate_model()
         self.env["sp.individual"].invalidate_model()
@@ -975,10 +985,6 @@ class SpRegistryImport(models.Model):
         return cr.fetchone()[0]
 
     def _sp_finish(self):
-        if self.household_done_count > 1000:
-            # the next imports' plans join these tables
-            self.env.cr.execute("ANALYZE sp_household")
-            self.env.cr.execute("ANALYZE sp_individual")
         self.env.cr.execute(SQL(
             """SELECT COUNT(*) FILTER (WHERE state = 'error'),
                       (SELECT COUNT(*) FROM sp_registry_import_line

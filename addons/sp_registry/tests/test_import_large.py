@@ -43,6 +43,8 @@ class TestImportLarge(ImportFixtures, TransactionCase):
         self.assertEqual((record.state, record.household_done_count, record.person_done_count),
                          ("done", 24995, 99980))
         self.assertEqual(self._registry_count(), (before[0] + 24995, before[1] + 99980))
+        self.env.cr.execute("ANALYZE sp_household")
+        self.env.cr.execute("ANALYZE sp_individual")
         self.env.cr.execute("""
             SELECT COUNT(*), COUNT(DISTINCT h.code),
                    COUNT(*) FILTER (WHERE h.member_count <> 4 OR h.head_id IS NULL
