@@ -11,7 +11,8 @@ For each: the plan is read with EXPLAIN; a sequential scan of a big table is an 
 
 Figures: ``plans.<lookup>.ms`` (execution time with the index), ``plans.<lookup>.seq_ms``
 (the same query with index scans disabled) and ``plans.<lookup>.ratio`` (how much the index
-saves). Lookups of modules not installed yet (enrolments, payment lines) are skipped.
+saves), and ``plans.<lookup>.rows`` (rows the lookup returns). Lookups of modules not installed
+or without data (enrolments, payment lines) are skipped and named in ``plans.skipped``.
 """
 import json
 
@@ -20,12 +21,18 @@ from odoo.tools import SQL
 BIG_TABLES = ("sp_individual", "sp_household", "sp_household_poverty_history", "sp_enrolment",
               "sp_payment_line", "sp_registry_event", "sp_grievance")
 BIG = 100000
+# Lookups that need a module and its data (sp_demo generates both).
+OPTIONAL = ("enrolments_of_person", "payment_lines_of_cycle", "payment_lines_of_batch",
+            "payment_lines_of_enrolment")
 
 
 def run(env, ctx):
     cr = env.cr
     problems = []
-    for name, model, domain, order, limit, user in _lookups(env):
+    lookups = _lookups(env)
+    skipped = [name for name in OPTIONAL if name not in {lookup[0] for lookup in lookups}]
+    ctx.report("plans.skipped", len(skipped), ", ".join(skipped))
+    for name, model, domain, order, limit, user in lookups:
         Model = env[model].with_user(user) if user else env[model]
         sql = Model._search(domain, order=order, limit=limit).select()
         plan, ms = _explain(cr, sql)
@@ -40,6 +47,7 @@ def run(env, ctx):
         ctx.report("plans.%s.ms" % name, ms, "ms")
         ctx.report("plans.%s.seq_ms" % name, seq_ms, "ms")
         ctx.report("plans.%s.ratio" % name, seq_ms / ms if ms else 0.0, "x")
+        ctx.report("plans.%s.rows" % name, plan["Plan"].get("Actual Rows", 0), "rows")
         ctx.report("plans.%s.seq_scans" % name, len(scanned), ", ".join(sorted(scanned)))
         if scanned:
             problems.append("%s: sequential scan of %s\n%s" % (
@@ -79,19 +87,29 @@ def _lookups(env):
         ("name_search_as_commune_officer", "sp.individual",
          [("name", "ilike", " ".join(words[-2:]))], None, 80, officer),
     ]
-    if "sp.enrolment" in env and "individual_id" in env["sp.enrolment"]._fields:
-        lookups.append(("enrolments_of_person", "sp.enrolment",
-                        [("individual_id", "=", person_id)], None, None, None))
+    if "sp.enrolment" in env:
+        # A beneficiary (the most recent enrolment), so that the lookup finds rows.
+        cr.execute("SELECT individual_id FROM sp_enrolment WHERE individual_id IS NOT NULL "
+                   "ORDER BY id DESC LIMIT 1")
+        row = cr.fetchone()
+        if row:
+            lookups.append(("enrolments_of_person", "sp.enrolment",
+                            [("individual_id", "=", row[0])], None, None, None))
     if "sp.payment.line" in env:
-        Line = env["sp.payment.line"]
-        for field in ("cycle_id", "batch_id"):
-            if field in Line._fields:
-                cr.execute(SQL("SELECT %s FROM sp_payment_line WHERE %s IS NOT NULL LIMIT 1",
-                               SQL.identifier(field), SQL.identifier(field)))
-                row = cr.fetchone()
-                if row:
-                    lookups.append(("payment_lines_of_%s" % field[:-3], "sp.payment.line",
-                                    [(field, "=", row[0])], None, None, None))
+        # The largest cycle and batch, as their "Lines" buttons open them (the list's first
+        # page in the model's order), and a beneficiary's payment history.
+        cr.execute("SELECT id FROM sp_payment_cycle ORDER BY line_count DESC, id LIMIT 1")
+        cycle = cr.fetchone()
+        cr.execute("SELECT id FROM sp_payment_batch ORDER BY line_count DESC, id LIMIT 1")
+        batch = cr.fetchone()
+        cr.execute("SELECT enrolment_id FROM sp_payment_line ORDER BY id DESC LIMIT 1")
+        enrolment = cr.fetchone()
+        for name, field, row in (("payment_lines_of_cycle", "cycle_id", cycle),
+                                 ("payment_lines_of_batch", "batch_id", batch),
+                                 ("payment_lines_of_enrolment", "enrolment_id", enrolment)):
+            if row:
+                lookups.append((name, "sp.payment.line", [(field, "=", row[0])], None,
+                                None if field == "enrolment_id" else 80, None))
     return lookups
 
 

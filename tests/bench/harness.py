@@ -179,8 +179,9 @@ def _prepare_database(runtime, args, ctx):
         registry = runtime.ensure_database(database, modules, update=args.update)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
-            env["sp.demo.generator"].complete(commit=True)
+            stages = env["sp.demo.generator"].complete(commit=True)
         ctx.current = "build"
+        _report_stages(ctx, stages)
         for key, unit in (("install_seconds", "s"), ("generate_seconds", "s"),
                           ("people_per_s", "people/s")):
             if key in build:
@@ -216,6 +217,7 @@ def _prepare_database(runtime, args, ctx):
             "load_average": [round(x, 2) for x in os.getloadavg()],
             "households": stats["households"],
             "people": stats["people"],
+            "stages": stats.get("stages") or {},
             "modules": modules,
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         }
@@ -236,8 +238,24 @@ def _prepare_database(runtime, args, ctx):
                    "people/CPU-s")
     for phase, seconds in (build["phases"] or {}).items():
         ctx.report("build.phase.%s" % phase, seconds, "s")
+    _report_stages(ctx, build["stages"])
     ctx.report("build.load_average", build["load_average"][0], "(1 min, 2 cores shared)")
     return build
+
+
+def _report_stages(ctx, stages):
+    """``build.stage.<stage>.seconds`` and the stage's counts (enrolments, lines...)."""
+    for stage, figures in (stages or {}).items():
+        flat = {}
+        for key, value in figures.items():
+            if isinstance(value, dict):
+                flat.update(("%s.%s" % (key, k), v) for k, v in value.items())
+            else:
+                flat[key] = value
+        for key, value in flat.items():
+            if isinstance(value, (int, float)):
+                ctx.report("build.stage.%s.%s" % (stage, key), value,
+                           "s" if key == "seconds" else "")
 
 
 def _write_json(args, ctx, build, errors, total):

@@ -383,6 +383,7 @@ class _ChunkWriter:
                                      "indexes", "analyze"), 0.0)
         self.fast = self._may_skip_triggers()
         self.first_ids = {}
+        self.prefixes = {}  # commune id -> code prefix, once its codes were reserved
         self.bulk = bulk
         if bulk:
             self._drop_indexes()
@@ -445,6 +446,26 @@ class _ChunkWriter:
         self.first_ids.setdefault(table, ids[0])
         return ids
 
+    def _reserve_codes(self, counts):
+        """``{commune: (prefix, base)}`` as sp_registry's ``_sp_reserve_codes``, which reads
+        the commune's households for the highest code: once per commune and run (the first
+        chunk, while the table is small or indexed). Later chunks only move the counter it
+        left: nobody writes codes in these communes but through the counter meanwhile."""
+        fresh = {commune: n for commune, n in counts.items() if commune not in self.prefixes}
+        reserved = self.env["sp.household"]._sp_reserve_codes(fresh) if fresh else {}
+        self.prefixes.update((commune, prefix) for commune, (prefix, _b) in reserved.items())
+        seen = {commune: n for commune, n in counts.items() if commune not in fresh and n}
+        if seen:
+            self.env.cr.execute(SQL("""
+                UPDATE sp_household_code_counter c SET last_value = c.last_value + k.n
+                  FROM UNNEST(%s::int[], %s::int[]) AS k(commune_id, n)
+                 WHERE c.commune_id = k.commune_id
+             RETURNING c.commune_id, c.last_value
+            """, list(seen), list(seen.values())))
+            reserved.update((commune, (self.prefixes[commune], last - seen[commune]))
+                            for commune, last in self.env.cr.fetchall())
+        return reserved
+
     def _copy(self, model, records, ids=None):
         plan = self.tables[model]
         getter, constants = plan["getter"], plan["constants"]
@@ -480,9 +501,8 @@ class _ChunkWriter:
         person_ids = self._reserve("sp_individual", sum(len(row["members"]) for row in rows))
         people, histories = [], []
         pid = iter(person_ids)
-        # Codes reserved per commune by sp_registry, written with the rows (no UPDATE after).
-        reserved = self.env["sp.household"]._sp_reserve_codes(
-            Counter(row["commune_id"] for row in rows))
+        # Codes reserved per commune, written with the rows (no UPDATE after).
+        reserved = self._reserve_codes(Counter(row["commune_id"] for row in rows))
         numbers = {commune: base for commune, (_prefix, base) in reserved.items()}
         for hid, row in zip(household_ids, rows, strict=True):
             commune = row["commune_id"]

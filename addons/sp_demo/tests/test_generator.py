@@ -36,6 +36,40 @@ CANONICAL = """
          WHERE h.id >= %(first_household)s
     ) lines
 """
+# Enrolments, decisions and payment lines of the same households (when the modules are there).
+CANONICAL_PROGRAMME = """
+    SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+        SELECT concat_ws('|', 'E', h.code, i.id - h.head_id, p.code, e.state, e.date_start,
+                         e.application_date, e.popdb_check_date, e.verified_date,
+                         e.posting_date_end, e.monthly_amount, e.dependant_count,
+                         e.disability_level, d.name, d.decision_date, d.signer, d.area_id,
+                         (SELECT string_agg(c.code, ',' ORDER BY c.code)
+                            FROM sp_benefit_category_sp_enrolment_rel r
+                            JOIN sp_benefit_category c ON c.id = r.sp_benefit_category_id
+                           WHERE r.sp_enrolment_id = e.id)) AS line
+          FROM sp_enrolment e
+          JOIN sp_programme p ON p.id = e.programme_id
+          JOIN sp_individual i ON i.id = e.individual_id
+          JOIN sp_household h ON h.id = i.household_id
+          LEFT JOIN sp_decision d ON d.id = e.decision_id
+         WHERE h.id >= %(first_household)s
+    ) lines
+"""
+CANONICAL_PAYMENT = """
+    SELECT string_agg(line, E'\n' ORDER BY line) FROM (
+        SELECT concat_ws('|', 'L', h.code, i.id - h.head_id, l.period, l.category_code,
+                         l.coefficient, l.standard_level, l.amount, l.arrears_amount,
+                         l.carried_amount, l.total_amount, l.method, l.state, l.paid_date,
+                         l.receipt_ref, b.name, b.state, cy.state) AS line
+          FROM sp_payment_line l
+          JOIN sp_payment_batch b ON b.id = l.batch_id
+          JOIN sp_payment_cycle cy ON cy.id = l.cycle_id
+          JOIN sp_enrolment e ON e.id = l.enrolment_id
+          JOIN sp_individual i ON i.id = e.individual_id
+          JOIN sp_household h ON h.id = i.household_id
+         WHERE h.id >= %(first_household)s
+    ) lines
+"""
 
 
 @tagged("post_install", "-at_install")
@@ -56,10 +90,16 @@ class TestGenerator(TransactionCase):
         first = self.cr.fetchone()[0] + 1
         with closing(self.cr.savepoint()):
             stats = self.generator.generate(**kwargs)
-            self.cr.execute(CANONICAL, {"first_household": first})
-            text = self.cr.fetchone()[0]
+            texts = []
+            for query, model in ((CANONICAL, "sp.household"),
+                                 (CANONICAL_PROGRAMME, "sp.enrolment"),
+                                 (CANONICAL_PAYMENT, "sp.payment.line")):
+                if model in self.env:
+                    self.cr.execute(query, {"first_household": first})
+                    texts.append(self.cr.fetchone()[0] or "")
         self.env.invalidate_all()
-        return stats, hashlib.sha256(text.encode()).hexdigest()
+        stats["texts"] = texts
+        return stats, hashlib.sha256("\n".join(texts).encode()).hexdigest()
 
     def test_same_seed_same_data(self):
         kwargs = {"households": 60, "seed": 5, "provinces": ["48"]}
@@ -67,6 +107,13 @@ class TestGenerator(TransactionCase):
         stats_b, second = self._checksum(**kwargs)
         self.assertEqual(first, second, "the same seed must give the same data")
         self.assertEqual(stats_a["people"], stats_b["people"])
+        if "sp.enrolment" in self.env and self._programme("TCXH"):
+            # The checksum covers enrolments and (with sp_payment) payment history too.
+            self.assertTrue(all(stats_a["texts"]), "every stage wrote rows for the new households")
+            for stage in ("enrolments", "payments"):
+                figures_a, figures_b = (dict(stats["stages"].get(stage) or {}, seconds=0)
+                                        for stats in (stats_a, stats_b))
+                self.assertEqual(figures_a, figures_b, stage)
         _stats, other = self._checksum(**dict(kwargs, seed=6))
         self.assertNotEqual(first, other, "another seed must give other data")
 
@@ -212,6 +259,82 @@ class TestGenerator(TransactionCase):
             self.assertTrue(ticket.name and ticket.subject and ticket.category_id)
             self.assertLessEqual(ticket.date_received, fields.Datetime.now())
         self.assertFalse(self.generator.complete().get("tickets"), "nothing left to do")
+
+    def _programme(self, code):
+        if "sp.programme" not in self.env:
+            return None
+        return self.env["sp.programme"].search([("code", "=", code)], limit=1)
+
+    def _enrolments(self):
+        return self.env["sp.enrolment"].search([("individual_id", "in", self.people.ids)])
+
+    def test_enrolments_when_installed(self):
+        if not self._programme("TCXH"):
+            self.skipTest("sp_programme and its Vietnam data (sp_vn_programme) are not installed")
+        enrolments = self._enrolments()
+        share = len(enrolments) / len(self.people)
+        self.assertTrue(0.02 < share < 0.15, "a believable share enrolled: %s" % share)
+        codes = Counter(enrolments.category_ids.mapped("code"))
+        self.assertTrue({"K5c", "K6"} <= set(codes), codes)
+        today = fields.Date.context_today(self.generator)
+        for enrolment in enrolments:
+            decision = enrolment.decision_id
+            self.assertEqual(enrolment.state, "active")
+            self.assertTrue(decision, "every enrolment has its decision")
+            self.assertIn(enrolment, decision.enrolment_ids)
+            self.assertEqual(decision.programme_id, enrolment.programme_id)
+            self.assertEqual(decision.area_id, enrolment.commune_id)
+            self.assertLessEqual(decision.decision_date, today)
+            self.assertEqual(enrolment.date_start, decision.decision_date.replace(day=1))
+            self.assertLessEqual(enrolment.application_date, decision.decision_date)
+            self.assertEqual(enrolment.company_id, enrolment.individual_id.company_id)
+            self.assertEqual(enrolment.category_ids.programme_id, enrolment.programme_id)
+            self.assertGreater(enrolment.monthly_amount, 0)
+            # What the registry can tell agrees with the categories, at the decision month.
+            self.assertFalse(enrolment._sp_ineligibility(), enrolment.display_name)
+        people = enrolments.individual_id
+        self.assertEqual(len(people), len(enrolments), "one programme per person at most")
+        # Computing the month again through the programme gives the same amounts.
+        month = today.replace(day=1)
+        amounts = {e.id: e.monthly_amount for e in enrolments}
+        self.env["sp.entitlement"]._sp_refresh_monthly_amounts(enrolments, month)
+        enrolments.invalidate_recordset()
+        self.assertEqual({e.id: e.monthly_amount for e in enrolments}, amounts)
+        self.assertFalse(self.generator.complete().get("enrolments"), "nothing left to do")
+
+    def test_payments_when_installed(self):
+        if "sp.payment.line" not in self.env or not self._programme("TCXH"):
+            self.skipTest("sp_payment and sp_vn_programme are not installed")
+        enrolments = self._enrolments()
+        lines = self.env["sp.payment.line"].search([("enrolment_id", "in", enrolments.ids)])
+        cycles = lines.cycle_id
+        self.assertEqual(len(set(cycles.mapped("period"))), 3, "three past months")
+        today = fields.Date.context_today(self.generator)
+        last = max(cycles.mapped("period"))
+        self.assertLess(last, today.replace(day=1))
+        for cycle in cycles:
+            self.assertEqual(cycle.state, "approved" if cycle.period == last else "closed")
+            self.assertFalse(cycle._sp_closing_problems(), cycle.name)
+            self.assertTrue(all(b.agency_id for b in cycle.batch_ids))
+            result = self.env["sp.payment.result"].search([("cycle_id", "=", cycle.id)])
+            self.assertEqual(result.state, "done")
+            self.assertFalse(result.issue_count, "the agency's file matches its lines")
+        states = Counter(lines.mapped("state"))
+        self.assertEqual(set(states) - {"paid", "unpaid", "carried"}, set(), states)
+        self.assertGreater(states["paid"], 10 * (states["unpaid"] + states["carried"]), states)
+        for line in lines:
+            entitled = line.enrolment_id.date_start <= line.period
+            self.assertTrue(entitled, "a line only for a month the enrolment is paid")
+            if line.state == "paid":
+                self.assertTrue(line.paid_date and line.receipt_ref)
+            if line.state == "carried":
+                self.assertGreaterEqual(line.carried_to_id.carried_amount, line.total_amount)
+        # Every enrolment decided before a month has its line in that month.
+        for period in set(cycles.mapped("period")):
+            due = enrolments.filtered(lambda e, p=period: e.date_start <= p)
+            paid = lines.filtered(lambda line, p=period: line.period == p).enrolment_id
+            self.assertEqual(paid, due)
+        self.assertFalse(self.generator.complete().get("payments"), "nothing left to do")
 
     def test_bad_input(self):
         with self.assertRaises(UserError):

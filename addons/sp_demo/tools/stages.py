@@ -7,7 +7,9 @@ many rows (caseload assignments) with one INSERT ... SELECT.
 
 Stage = ``(name, model that must exist, function(generator, seed) -> figures)``.
 """
+import base64
 import datetime
+import io
 import random
 import zlib
 
@@ -180,7 +182,332 @@ def tickets(generator, seed):
             "resolved": len(resolved)}
 
 
+
+
+# ---------------------------------------------------------------------------- enrolments
+# Share of the people the registry shows eligible for a category who are enrolled in it. The
+# registry cannot see what makes most Decree 20 groups (no source of nurture, HIV, no one to
+# support them, no pension), so it finds far more candidates than the law pays: the shares
+# bring each group to a believable size. Demo assumptions, documented in README.md.
+CATEGORY_SHARES = {
+    "K1": 0.004, "K2": 0.003, "K3": 0.003, "K4": 0.02, "K5a": 0.12, "K5b": 0.6, "K5c": 0.85,
+    "K5d": 0.01, "K6": 0.75, "K7": 0.5, "K8": 0.004, "HT75": 0.6, "HT70": 0.7,
+}
+# Programmes enrolled, in this order: a person in one of them is not enrolled in a later one
+# (the social pension and the allowance share an exclusivity group: one is paid).
+ENROLMENT_PROGRAMMES = ("TCXH", "HTXH")
+# Decisions go back up to this many months (and never before the person or the law qualified).
+DECISION_MONTHS = 48
+
+
+def _draw(key, seed):
+    """SQL: a number in [0, 1) drawn from ``key`` (text) and the seed, the same every time."""
+    return SQL("(ABS(MOD(hashtextextended(%s, %s), 1000000)) / 1000000.0)", key, seed)
+
+
+def enrolments(generator, seed):
+    """Active enrolments with their decisions for a believable share of the people the
+    registry shows eligible (Decree 20 allowance, social pension), by category, set-based.
+
+    Candidates come from the programme's own screening query (the same criteria as a
+    screening), the shares of ``CATEGORY_SHARES`` pick who is enrolled (a draw on the person
+    and the category, so the same people for a seed, and none twice), decisions are one per
+    commune, programme and month going back up to four years, each enrolment entitled from
+    its decision month. Monthly amounts come from the programme's entitlement computation."""
+    from ..models.sp_demo_generator import insert_select  # noqa: PLC0415 - circular import
+
+    env = generator.env
+    cr = env.cr
+    Category = env["sp.benefit.category"].sudo()
+    programmes = env["sp.programme"].sudo().search([("code", "in", ENROLMENT_PROGRAMMES)])
+    programmes = programmes.sorted(lambda p: ENROLMENT_PROGRAMMES.index(p.code))
+    if not programmes:
+        return {}
+    env.flush_all()
+    today = fields.Date.context_today(generator)
+    month = today.replace(day=1)
+    shares = SQL(", ").join(SQL("(%s, %s)", code, share)
+                            for code, share in CATEGORY_SHARES.items())
+    new_ids, decisions, done = [], [], []
+    for programme in programmes:
+        categories = programme.category_ids.filtered(lambda c: c.code in CATEGORY_SHARES)
+        if not categories:
+            continue
+        eligible = Category._sp_eligible_query(categories, month, SQL("TRUE"))
+        cr.execute(SQL("CREATE TEMP TABLE sp_demo_elig ON COMMIT DROP AS %s", eligible))
+        Category._sp_drop_eligible()
+        cr.execute("ANALYZE sp_demo_elig")
+        earlier = SQL("NOT EXISTS (SELECT 1 FROM sp_enrolment x WHERE x.individual_id = "
+                      "e.individual_id AND x.programme_id = ANY(%s) AND x.state IN %s)",
+                      done or [0], ("draft", "verification", "posting", "approval", "active",
+                                    "suspended"))
+        # One row per person: the categories drawn, the months the decision may go back.
+        cr.execute(SQL(
+            """
+            CREATE TEMP TABLE sp_demo_enrol ON COMMIT DROP AS
+            WITH bands AS (
+                SELECT category_id, MIN(COALESCE(age_min, 0)) AS age_min,
+                       MIN(date_from) AS date_from,
+                       BOOL_OR(COALESCE(disability_level, 'none') <> 'none') AS disability
+                  FROM sp_benefit_band GROUP BY category_id
+            ), drawn AS (
+                SELECT e.individual_id, e.category_id, e.dependant_count, e.company_id,
+                       e.area_id, h.code AS hcode, i.id - h.head_id AS rank,
+                       LEAST(
+                           (COALESCE(e.age, 0) - b.age_min) * 12,
+                           %(ym)s - EXTRACT(YEAR FROM b.date_from)::int * 12
+                               - EXTRACT(MONTH FROM b.date_from)::int,
+                           CASE WHEN b.disability AND i.disability_certificate_date IS NOT NULL
+                                THEN %(ym)s
+                                     - EXTRACT(YEAR FROM i.disability_certificate_date)::int * 12
+                                     - EXTRACT(MONTH FROM i.disability_certificate_date)::int
+                                ELSE %(months)s END,
+                           -- a single parent's child: born by then
+                           CASE WHEN COALESCE(c.household_member_age_max, 0) > 0
+                                THEN (SELECT %(ym)s - EXTRACT(YEAR FROM MAX(m.birthdate))::int * 12
+                                             - EXTRACT(MONTH FROM MAX(m.birthdate))::int
+                                        FROM sp_individual m
+                                       WHERE m.household_id = i.household_id AND m.id <> i.id)
+                                ELSE %(months)s END) AS allowed
+                  FROM sp_demo_elig e
+                  JOIN sp_individual i ON i.id = e.individual_id
+                  JOIN sp_household h ON h.id = i.household_id AND h.code IS NOT NULL
+                  JOIN sp_benefit_category c ON c.id = e.category_id
+                  JOIN bands b ON b.category_id = c.id
+                  JOIN (VALUES %(shares)s) s(code, share) ON s.code = c.code
+                 WHERE %(draw)s < s.share AND %(earlier)s
+            )
+            SELECT d.individual_id, MAX(d.company_id) AS company_id, MAX(d.area_id) AS area_id,
+                   MAX(d.hcode) AS hcode, MAX(d.rank) AS rank,
+                   ARRAY_AGG(DISTINCT d.category_id) AS category_ids,
+                   MAX(d.dependant_count) AS dependant_count,
+                   GREATEST(0, LEAST(%(months)s, MAX(d.allowed))) AS allowed
+              FROM drawn d
+             GROUP BY d.individual_id
+            """,
+            ym=month.year * 12 + month.month, months=DECISION_MONTHS, shares=shares,
+            draw=_draw(SQL("h.code || ':' || (i.id - h.head_id) || ':' || c.code"), seed),
+            earlier=earlier))
+        cr.execute(SQL(
+            """
+            ALTER TABLE sp_demo_enrol ADD COLUMN dmonth date, ADD COLUMN commune_id int,
+                                      ADD COLUMN province_id int
+            """))
+        cr.execute(SQL(
+            """
+            UPDATE sp_demo_enrol t
+               SET dmonth = (%(month)s::date - make_interval(months => FLOOR(
+                       (ABS(MOD(hashtextextended(t.hcode || ':' || t.rank || ':' || %(code)s,
+                                                 %(seed)s), 1000000)) / 1000000.0)
+                       * (t.allowed + 1))::int))::date,
+                   commune_id = CASE WHEN a.level = 'village' THEN a.parent_id ELSE a.id END,
+                   province_id = a.province_id
+              FROM sp_area a WHERE a.id = t.area_id
+            """, month=month, code=programme.code, seed=seed))
+        cr.execute("ANALYZE sp_demo_enrol")
+        # One decision per commune and month, dated between the 5th and the 25th (never later
+        # than today).
+        ids = insert_select(
+            env["sp.decision"],
+            ("name", "decision_date", "signer", "decision_type", "programme_id", "area_id",
+             "company_id"),
+            SQL(
+                """
+                SELECT (1 + ABS(MOD(hashtextextended(a.code || ':' || g.dmonth || ':n',
+                                                     %(seed)s), 450)))::text || '/QĐ-UBND',
+                       LEAST(%(today)s::date, g.dmonth + (4 + ABS(MOD(hashtextextended(
+                           a.code || ':' || g.dmonth || ':d', %(seed)s), 21)))::int),
+                       'Chủ tịch UBND ' || a.name, 'grant', %(programme)s, g.commune_id,
+                       g.company_id
+                  FROM (SELECT commune_id, dmonth, MAX(company_id) AS company_id
+                          FROM sp_demo_enrol GROUP BY commune_id, dmonth) g
+                  JOIN sp_area a ON a.id = g.commune_id
+                 ORDER BY g.commune_id, g.dmonth
+                """, seed=seed, today=today, programme=programme.id))
+        decisions += ids
+        Enrolment = env["sp.enrolment"]
+        fields_in = ["programme_id", "individual_id", "area_id", "commune_id", "province_id",
+                     "company_id", "state", "date_start", "application_date", "submitted_by_id",
+                     "submitted_date", "popdb_status", "popdb_check_date", "verified_by_id",
+                     "verified_date", "posting_date_start", "posting_date_end", "decision_id",
+                     "dependant_count", "disability_level", "certificate_date"]
+        if "payment_method" in Enrolment._fields:
+            fields_in.append("payment_method")
+        # Applied 10 to 40 days before the decision; checked, verified and posted in between.
+        applied = SQL("(d.decision_date - (10 + ABS(MOD(hashtextextended("
+                      "t.hcode || ':' || t.rank || ':a', %s), 31)))::int)", seed)
+        # The oldest and the most disabled are often paid at home.
+        at_home = SQL(", CASE WHEN %s < 0.3 AND (i.birth_year <= %s "
+                      "OR i.disability_level = 'particularly_severe') THEN 'cash_home' END",
+                      _draw(SQL("t.hcode || ':' || t.rank || ':home'"), seed), today.year - 80) \
+            if "payment_method" in fields_in else SQL("")
+        enrolment_ids = insert_select(Enrolment, fields_in, SQL(
+            """
+            SELECT %(programme)s, t.individual_id, t.area_id, t.commune_id, t.province_id,
+                   t.company_id, 'active', d.decision_date - EXTRACT(DAY FROM d.decision_date)::int + 1,
+                   %(applied)s, %(uid)s, %(applied)s, 'matched', %(applied)s + 2, %(uid)s,
+                   %(applied)s + 5, %(applied)s + 5, LEAST(d.decision_date, %(applied)s + 12),
+                   d.id, t.dependant_count, COALESCE(i.disability_level, 'none'),
+                   i.disability_certificate_date %(at_home)s
+              FROM sp_demo_enrol t
+              JOIN sp_individual i ON i.id = t.individual_id
+              JOIN sp_decision d ON d.id = ANY(%(decisions)s) AND d.area_id = t.commune_id
+               AND d.decision_date >= t.dmonth
+               AND d.decision_date < t.dmonth + INTERVAL '1 month'
+             ORDER BY t.hcode, t.rank
+            """, programme=programme.id, applied=applied, uid=env.uid, decisions=ids,
+            at_home=at_home))
+        cr.execute(SQL(
+            """
+            INSERT INTO sp_benefit_category_sp_enrolment_rel
+                   (sp_enrolment_id, sp_benefit_category_id)
+            SELECT e.id, UNNEST(t.category_ids)
+              FROM sp_enrolment e JOIN sp_demo_enrol t ON t.individual_id = e.individual_id
+             WHERE e.id = ANY(%(ids)s);
+            INSERT INTO sp_decision_sp_enrolment_rel (decision_id, enrolment_id)
+            SELECT decision_id, id FROM sp_enrolment WHERE id = ANY(%(ids)s);
+            DROP TABLE sp_demo_elig, sp_demo_enrol;
+            """, ids=enrolment_ids))
+        new_ids += enrolment_ids
+        done.append(programme.id)
+    if not new_ids:
+        return {}
+    Enrolment = env["sp.enrolment"]
+    Enrolment.invalidate_model()
+    env["sp.decision"].invalidate_model()
+    cr.execute("ANALYZE sp_enrolment")
+    env["sp.entitlement"]._sp_refresh_monthly_amounts(Enrolment.browse(new_ids), month)
+    cr.execute(SQL("""
+        SELECT c.code, COUNT(*) FROM sp_benefit_category_sp_enrolment_rel r
+          JOIN sp_benefit_category c ON c.id = r.sp_benefit_category_id
+         WHERE r.sp_enrolment_id = ANY(%s) GROUP BY c.code ORDER BY c.code
+    """, new_ids))
+    return {"enrolments": len(new_ids), "decisions": len(decisions),
+            "categories": dict(cr.fetchall())}
+
+
+# ---------------------------------------------------------------------------- payments
+# Past months paid, the oldest first; every month but the last is closed.
+PAYMENT_MONTHS = 3
+# Share of lines the agency reports not collected (carried forward to the next month).
+UNPAID_SHARE = 0.04
+RESULT_HEADER = ("Mã dòng chi trả", "Tổng số tiền", "Trạng thái", "Ngày nhận", "Số biên nhận")
+
+
+def payments(generator, seed):
+    """The payment history of the last months, through the payment module's own steps: per
+    province office and month (oldest first) a cycle generated set-based (entitlements, lines,
+    batches, carry-forward of last month's unpaid amounts), approved, and the agency's result
+    file (CSV, most lines paid, some not collected) imported and reconciled; every month but
+    the last is closed. Offices get a Vietnam Post contract when they have none. Months that
+    already have a cycle are left as they are."""
+    env = generator.env
+    cr = env.cr
+    agency = env["sp.payment.agency"].sudo().search([("code", "=", "VNPOST")], limit=1) or \
+        env["sp.payment.agency"].sudo().search([], order="id", limit=1)
+    if not agency:
+        return {}
+    env.flush_all()
+    today = fields.Date.context_today(generator)
+    current = today.replace(day=1)
+    months = [_add_months(current, -k) for k in range(PAYMENT_MONTHS, 0, -1)]
+    cr.execute(SQL("""
+        SELECT DISTINCT e.company_id FROM sp_enrolment e
+          JOIN res_company c ON c.id = e.company_id AND c.sp_area_id IS NOT NULL
+         WHERE e.state = 'active' AND e.date_start <= %s ORDER BY e.company_id
+    """, months[-1]))
+    offices = env["res.company"].browse([row[0] for row in cr.fetchall()])
+    Cycle = env["sp.payment.cycle"].sudo().with_context(**QUIET)
+    figures = {"cycles": 0, "lines": 0, "paid": 0, "unpaid": 0, "carried_amount": 0,
+               "batches": 0, "closed": 0}
+    for office in offices:
+        contract = _contract(env, office, agency, months[0])
+        for period in months:
+            if Cycle.search_count([("company_id", "=", office.id), ("period", "=", period)]):
+                continue
+            cycle = Cycle.create({"period": period, "company_id": office.id,
+                                  "contract_id": contract.id})
+            cycle._sp_generate()
+            if not cycle.line_count:
+                cycle.unlink()
+                continue
+            cycle.batch_ids.filtered(lambda b: b.state == "draft").write({"state": "approved"})
+            cycle.write({"state": "approved", "approved_by": env.uid,
+                         "approved_date": fields.Datetime.now()})
+            result = _agency_result(env, cycle, agency, seed)
+            result._sp_import()
+            figures["cycles"] += 1
+            figures["lines"] += cycle.line_count
+            figures["paid"] += result.paid_count
+            figures["unpaid"] += result.unpaid_count
+            figures["carried_amount"] += int(cycle.carried_total)
+            figures["batches"] += cycle.batch_count
+            if period != months[-1] and not cycle._sp_closing_problems():
+                cycle.batch_ids.write({"state": "closed"})
+                cycle.state = "closed"
+                figures["closed"] += 1
+            env.flush_all()
+    return figures if figures["cycles"] else {}
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _contract(env, office, agency, since):
+    """The office's contract in force with the agency (a province-wide one, created once)."""
+    Contract = env["sp.payment.contract"].sudo().with_context(**QUIET)
+    contract = Contract.search([("company_id", "=", office.id), ("agency_id", "=", agency.id),
+                                ("date_start", "<=", since)], order="date_start desc", limit=1)
+    return contract or Contract.create({
+        "name": "HĐ-%s-%s" % (agency.code or agency.id, office.sp_area_id.code),
+        "agency_id": agency.id, "company_id": office.id, "area_id": office.sp_area_id.id,
+        "date_start": datetime.date(since.year - 1, 1, 1), "method": "cash_point",
+        "fee_type": "percent", "fee_rate": 0.9,
+    })
+
+
+def _agency_result(env, cycle, agency, seed):
+    """The agency's result file of ``cycle`` (CSV as the agency fills the list), not imported:
+    a line is not collected when the draw on its person and month says so."""
+    cr = env.cr
+    cr.execute(SQL(
+        """
+        CREATE TEMP TABLE sp_demo_result ON COMMIT DROP AS
+        SELECT to_char(l.period, 'YYYYMM') || '-' || l.enrolment_id AS reference,
+               l.total_amount::bigint AS total,
+               CASE WHEN %(draw)s < %(unpaid)s THEN 'Chưa nhận' ELSE 'Đã nhận' END AS status,
+               l.period + (4 + ABS(MOD(hashtextextended(h.code || ':' || (i.id - h.head_id)
+                   || ':' || l.period || ':d', %(seed)s), 20)))::int AS paid_date,
+               'BN' || to_char(l.period, 'YYMM') || '-' || h.code || '-' || (i.id - h.head_id)
+                   AS receipt
+          FROM sp_payment_line l
+          JOIN sp_enrolment e ON e.id = l.enrolment_id
+          JOIN sp_individual i ON i.id = e.individual_id
+          JOIN sp_household h ON h.id = i.household_id
+         WHERE l.cycle_id = %(cycle)s
+         ORDER BY l.id
+        """, cycle=cycle.id, seed=seed, unpaid=UNPAID_SHARE,
+        draw=_draw(SQL("h.code || ':' || (i.id - h.head_id) || ':' || l.period"), seed)))
+    buffer = io.StringIO()
+    buffer.write(",".join(RESULT_HEADER) + "\n")
+    cr.copy_expert("COPY (SELECT reference, total, status, CASE WHEN status = 'Đã nhận' "
+                   "THEN to_char(paid_date, 'DD/MM/YYYY') END, CASE WHEN status = 'Đã nhận' "
+                   "THEN receipt END FROM sp_demo_result) TO STDOUT WITH (FORMAT csv)", buffer)
+    cr.execute("DROP TABLE sp_demo_result")
+    data = buffer.getvalue().encode()
+    return env["sp.payment.result"].sudo().with_context(**QUIET).create({
+        "cycle_id": cycle.id, "agency_id": agency.id,
+        "file": base64.b64encode(data),
+        "file_name": "ket_qua_chi_tra_%s_%s.csv" % (cycle.area_id.code,
+                                                    cycle.period.strftime("%Y%m")),
+    })
+
+
 STAGES = [
     ("collaborators", "sp.collaborator.assignment", collaborators),
+    ("enrolments", "sp.enrolment", enrolments),
+    ("payments", "sp.payment.cycle", payments),
     ("tickets", "sp.grievance", tickets),
 ]
