@@ -323,28 +323,49 @@ class SpPaymentCycle(models.Model):
         return added
 
     def _sp_generate_chunk(self, id_from, id_to):
-        """Two statements for one chunk: the missing draft batches, then the lines."""
+        """One chunk of enrolments in four statements: its missing lines, read once into a
+        temporary table with their batch key and snapshot; the missing draft batches (one
+        grouped statement); the lines; the entitlements paid, confirmed."""
         cr = self.env.cr
         params = {"cycle": self.id, "period": self.period, "company": self.company_id.id,
                   "uid": self.env.uid, "prefix": self.period.strftime("%Y%m")}
-        # Lines still to create, with their batch key (commune, pay point, method). The lines
-        # already there are read once, before the insert: a plain NOT EXISTS would scan the
-        # rows the statement is inserting when the table's statistics say it is empty.
-        keyed = SQL("""
+        # The lines already there are read once (an index range): a plain NOT EXISTS is planned
+        # as a scan of the lines table per row when its statistics say it is empty.
+        cr.execute("DROP TABLE IF EXISTS sp_payment_gen")
+        cr.execute(SQL("""
+            CREATE TEMP TABLE sp_payment_gen ON COMMIT DROP AS
             WITH existing AS MATERIALIZED (
                 SELECT enrolment_id FROM sp_payment_line
                  WHERE period = %(period)s AND enrolment_id BETWEEN %(id_from)s AND %(id_to)s
+            ), src AS (
+                SELECT src.*, r.commune_id, r.contract_id, r.agency_id, r.point_id AS route_point,
+                       COALESCE(src.method, r.point_method, r.contract_method, 'cash_point')
+                           AS pay_method
+                  FROM (%(source)s) src
+                  JOIN sp_payment_route r ON r.area_id = src.area_id
+                  LEFT JOIN existing x ON x.enrolment_id = src.enrolment_id
+                 WHERE x.enrolment_id IS NULL
             )
-            SELECT src.*, r.commune_id, r.contract_id, r.agency_id,
-                   COALESCE(src.method, r.point_method, r.contract_method, 'cash_point') AS pay_method,
-                   CASE WHEN COALESCE(src.method, r.point_method, r.contract_method, 'cash_point')
-                             IN ('bank', 'ewallet') THEN NULL ELSE r.point_id END AS point_id
-              FROM (%(source)s) src
-              JOIN sp_payment_route r ON r.area_id = src.area_id
-              LEFT JOIN existing x ON x.enrolment_id = src.enrolment_id
-             WHERE x.enrolment_id IS NULL
+            SELECT k.enrolment_id, k.area_id, k.commune_id, k.contract_id, k.agency_id,
+                   k.pay_method, CASE WHEN k.pay_method IN ('bank', 'ewallet') THEN NULL
+                                      ELSE k.route_point END AS point_id,
+                   COALESCE(ind.name, head.name) AS name,
+                   COALESCE(ind.id_number, head.id_number) AS id_number,
+                   COALESCE(ind.birthdate, head.birthdate) AS birthdate,
+                   COALESCE(ind.gender, head.gender) AS gender,
+                   k.category_code, k.coefficient, k.standard_level, k.account_number,
+                   k.recipient_name, k.amount, k.arrears_amount, k.one_off_amount
+              FROM src k
+              LEFT JOIN sp_individual ind ON ind.id = k.individual_id
+              LEFT JOIN sp_household hh ON hh.id = k.household_id
+              LEFT JOIN sp_individual head ON head.id = hh.head_id
+             ORDER BY k.enrolment_id
         """, source=self._sp_entitlement_source(id_from, id_to), id_from=id_from, id_to=id_to,
-            **params)
+            **params))
+        if not cr.rowcount:
+            cr.execute("DROP TABLE sp_payment_gen")
+            return 0
+        cr.execute("ANALYZE sp_payment_gen")
         cr.execute(SQL("""
             INSERT INTO sp_payment_batch (name, cycle_id, period, company_id, area_id, point_id,
                    method, contract_id, agency_id, state, line_count, total_amount, paid_amount,
@@ -358,7 +379,7 @@ class SpPaymentCycle(models.Model):
                    k.contract_id, k.agency_id, 'draft', 0, 0, 0, 0, 0,
                    %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
               FROM (SELECT DISTINCT commune_id, point_id, pay_method, contract_id, agency_id
-                      FROM (%(keyed)s) x) k
+                      FROM sp_payment_gen) k
               JOIN sp_area a ON a.id = k.commune_id
               LEFT JOIN sp_payment_point p ON p.id = k.point_id
              WHERE NOT EXISTS (SELECT 1 FROM sp_payment_batch b
@@ -366,42 +387,36 @@ class SpPaymentCycle(models.Model):
                                   AND b.area_id = k.commune_id AND b.method = k.pay_method
                                   AND COALESCE(b.point_id, 0) = COALESCE(k.point_id, 0))
             ON CONFLICT DO NOTHING
-        """, keyed=keyed, **params))
+        """, **params))
         cr.execute(SQL("""
-            WITH ins AS (
-                INSERT INTO sp_payment_line (
-                       cycle_id, batch_id, period, company_id, area_id, enrolment_id,
-                       beneficiary_name, id_number, birthdate, gender, category_code, coefficient,
-                       standard_level, method, account_number, recipient_name, amount,
-                       arrears_amount, one_off_amount, carried_amount, total_amount, state)
-                SELECT %(cycle)s, b.id, %(period)s, %(company)s, k.area_id, k.enrolment_id,
-                       COALESCE(ind.name, head.name), COALESCE(ind.id_number, head.id_number),
-                       COALESCE(ind.birthdate, head.birthdate), COALESCE(ind.gender, head.gender),
-                       k.category_code, k.coefficient, k.standard_level, k.pay_method,
-                       k.account_number, k.recipient_name, k.amount, k.arrears_amount,
-                       k.one_off_amount, 0, k.amount + k.arrears_amount + k.one_off_amount,
-                       'pending'
-                  FROM (%(keyed)s) k
-                  JOIN sp_payment_batch b
-                    ON b.cycle_id = %(cycle)s AND b.state = 'draft' AND b.area_id = k.commune_id
-                   AND b.method = k.pay_method AND COALESCE(b.point_id, 0) = COALESCE(k.point_id, 0)
-                  LEFT JOIN sp_individual ind ON ind.id = k.individual_id
-                  LEFT JOIN sp_household hh ON hh.id = k.household_id
-                  LEFT JOIN sp_individual head ON head.id = hh.head_id
-                 ORDER BY k.enrolment_id
-                ON CONFLICT (enrolment_id, period) DO NOTHING
-                RETURNING enrolment_id
-            ), confirmed AS (
-                UPDATE sp_entitlement t SET state = 'confirmed', write_uid = %(uid)s,
-                       write_date = now() at time zone 'UTC'
-                  FROM ins
-                 WHERE t.enrolment_id = ins.enrolment_id AND t.period = %(period)s
-                   AND t.state = 'draft'
-                RETURNING t.id
-            )
-            SELECT (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM confirmed)
-        """, keyed=keyed, **params))
-        return cr.fetchone()[0]
+            INSERT INTO sp_payment_line (
+                   cycle_id, batch_id, period, company_id, area_id, enrolment_id,
+                   beneficiary_name, id_number, birthdate, gender, category_code, coefficient,
+                   standard_level, method, account_number, recipient_name, amount,
+                   arrears_amount, one_off_amount, carried_amount, total_amount, state)
+            SELECT %(cycle)s, b.id, %(period)s, %(company)s, k.area_id, k.enrolment_id,
+                   k.name, k.id_number, k.birthdate, k.gender, k.category_code, k.coefficient,
+                   k.standard_level, k.pay_method, k.account_number, k.recipient_name,
+                   k.amount, k.arrears_amount, k.one_off_amount, 0,
+                   k.amount + k.arrears_amount + k.one_off_amount, 'pending'
+              FROM sp_payment_gen k
+              JOIN sp_payment_batch b
+                ON b.cycle_id = %(cycle)s AND b.state = 'draft' AND b.area_id = k.commune_id
+               AND b.method = k.pay_method AND COALESCE(b.point_id, 0) = COALESCE(k.point_id, 0)
+            ON CONFLICT (enrolment_id, period) DO NOTHING
+        """, **params))
+        added = cr.rowcount
+        # confirmed: the programme's recomputations leave them as they were paid (a line that
+        # another run inserted first is paid too)
+        cr.execute(SQL("""
+            UPDATE sp_entitlement t SET state = 'confirmed', write_uid = %(uid)s,
+                   write_date = now() at time zone 'UTC'
+              FROM sp_payment_gen k
+             WHERE t.enrolment_id = k.enrolment_id AND t.period = %(period)s
+               AND t.state = 'draft'
+        """, **params))
+        cr.execute("DROP TABLE sp_payment_gen")
+        return added
 
     def _sp_generate_lines_orm(self, enrolments):
         """The per-record path, for comparison in tests and benchmarks: the same lines as

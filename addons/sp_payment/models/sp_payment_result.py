@@ -171,14 +171,18 @@ class SpPaymentResult(models.Model):
         if missing:
             labels = {"amount": _("Total (Tổng số tiền)"), "status": _("Status (Trạng thái)")}
             raise UserError(_("Missing columns: %s.", ", ".join(labels[k] for k in missing)))
-        if isinstance(table, XlsxRows):
+        xlsx = isinstance(table, XlsxRows)
+        if xlsx:
             table.columns = set(columns.values())
-        for row in rows:
-            number += 1
-            if not any(_text(c) for c in row):
-                continue
-            yield number, {key: row[col] if col < len(row) else None
-                           for key, col in columns.items()}
+        try:
+            for row in rows:
+                number = table.row_number if xlsx else number + 1
+                if not any(_text(c) for c in row):
+                    continue
+                yield number, {key: row[col] if col < len(row) else None
+                               for key, col in columns.items()}
+        except etree.XMLSyntaxError:
+            raise UserError(_("The file cannot be read as an XLSX workbook.")) from None
 
     def _sp_parse(self, number, raw):
         """A typed staging row; an unreadable value makes the row 'invalid' with a message."""
