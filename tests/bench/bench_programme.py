@@ -11,14 +11,52 @@
   (a category that fits each person's age, decided in 2024) inside its rolled-back cursor.
 - ``programme.arrears``: the same month recomputed after a standard level published late
   (dated three months back): every enrolment owes three months of arrears.
+
+Each timed step also reports its CPU seconds (this process and its database backend: a figure
+that does not depend on what else the shared machine runs) and the load average after it.
 """
 import datetime
+import os
 import random
+import time
+from contextlib import contextmanager
 
 from odoo import Command
 from odoo.tools import SQL
 
 PERIOD = datetime.date(2026, 10, 1)
+
+
+def _cpu_seconds(env):
+    """CPU seconds used so far by this process and its database backend (None when the
+    backend's /proc entry cannot be read, e.g. a remote server)."""
+    env.cr.execute("SELECT pg_backend_pid()")
+    try:
+        with open("/proc/%d/stat" % env.cr.fetchone()[0]) as stat:
+            ticks = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return time.process_time() + (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ratio(ctx, name, count, fast, slow_count, slow):
+    """The ratio of CPU seconds per item, per-record path against set-based path."""
+    if fast.cpu and slow.cpu and count and slow_count:
+        ctx.report("%s.cpu_ratio" % name, (slow.cpu / slow_count) / (fast.cpu / count), "x")
+
+
+@contextmanager
+def _timed(env, ctx, name):
+    """``ctx.timer()`` that also reports ``<name>.cpu_seconds`` and ``<name>.load_average``."""
+    before = _cpu_seconds(env)
+    with ctx.timer() as timer:
+        yield timer
+    after = _cpu_seconds(env)
+    timer.cpu = None
+    if before is not None and after is not None:
+        timer.cpu = after - before
+        ctx.report("%s.cpu_seconds" % name, timer.cpu, "s (process + database backend)")
+    ctx.report("%s.load_average" % name, os.getloadavg()[0], "(1 min, 2 cores shared)")
 
 
 def _programme(env):
@@ -59,7 +97,7 @@ def _bench_screening(env, ctx, programme):
         "programme_id": programme.id, "company_id": _central(env).id,
         "reference_date": PERIOD, "area_id": False})
     env.flush_all()
-    with ctx.timer() as fast:
+    with _timed(env, ctx, "programme.screening") as fast:
         screening.action_run()
         env.flush_all()
     ctx.report("programme.screening.people", people, "people")
@@ -70,7 +108,7 @@ def _bench_screening(env, ctx, programme):
     sample = env["sp.individual"].browse([row[0] for row in env.cr.fetchall()])
     Enrolment = env["sp.enrolment"]
     found = 0
-    with ctx.timer() as slow:
+    with _timed(env, ctx, "programme.screening.orm") as slow:
         for person in sample:
             for category in programme.category_ids:
                 probe = Enrolment.new({
@@ -80,6 +118,7 @@ def _bench_screening(env, ctx, programme):
                 found += not probe._sp_ineligibility(PERIOD)
     ctx.report("programme.screening.sample_candidates", found, "candidates")
     ctx.compare("programme.screening", people, "people", fast.seconds, len(sample), slow.seconds)
+    _cpu_ratio(ctx, "programme.screening", people, fast, len(sample), slow)
 
 
 def _enrol(env, ctx, programme):
@@ -136,12 +175,12 @@ def _bench_entitlements(env, ctx, programme):
     Entitlement = env["sp.entitlement"]
     env.cr.execute("SELECT COUNT(*) FROM sp_enrolment WHERE state = 'active'")
     enrolments = env.cr.fetchone()[0]
-    with ctx.timer() as fast:
+    with _timed(env, ctx, "programme.entitlement") as fast:
         result = Entitlement._sp_compute_period(PERIOD)
     ctx.report("programme.entitlement.enrolments", enrolments, "enrolments")
     ctx.report("programme.entitlement.rows", result["rows"], "rows")
     ctx.report("programme.entitlement.seconds", fast.seconds, "s")
-    with ctx.timer() as again:
+    with _timed(env, ctx, "programme.entitlement.recompute") as again:
         Entitlement._sp_compute_period(PERIOD)
     ctx.report("programme.entitlement.recompute_seconds", again.seconds, "s")
     env.cr.execute(SQL("SELECT id FROM sp_enrolment WHERE state = 'active' AND programme_id = %s",
@@ -149,11 +188,12 @@ def _bench_entitlements(env, ctx, programme):
     ids = [row[0] for row in env.cr.fetchall()]
     size = min(len(ids), ctx.size(500, 50))
     sample = env["sp.enrolment"].browse(random.Random(ctx.seed).sample(ids, size))
-    with ctx.timer() as slow:
+    with _timed(env, ctx, "programme.entitlement.orm") as slow:
         Entitlement._sp_compute_period_orm(PERIOD, sample)
         env.flush_all()
     ctx.compare("programme.entitlement", enrolments, "enrolments", fast.seconds, len(sample),
                 slow.seconds)
+    _cpu_ratio(ctx, "programme.entitlement", enrolments, fast, len(sample), slow)
     # A level published late, dated three months back: every enrolment owes arrears.
     for month in (datetime.date(2026, 7, 1), datetime.date(2026, 8, 1), datetime.date(2026, 9, 1)):
         Entitlement._sp_compute_period(month)
@@ -165,7 +205,7 @@ def _bench_entitlements(env, ctx, programme):
     else:
         env["sp.standard.level"].create({"programme_id": programme.id,
                                          "date_from": "2026-07-01", "amount": 545000})
-    with ctx.timer() as arrears:
+    with _timed(env, ctx, "programme.arrears") as arrears:
         result = Entitlement._sp_compute_period(PERIOD)
     ctx.report("programme.arrears.seconds", arrears.seconds, "s")
     ctx.report("programme.arrears.amount", result["arrears"], "VND")

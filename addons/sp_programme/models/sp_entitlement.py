@@ -5,13 +5,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..tools.rules import month_start, vnd
-from ..tools.sql import no_jit
+from ..tools.sql import drop_foreign_keys, drop_indexes, no_jit
 from .sp_enrolment import PAYABLE_STATES
 
 # Temporary tables of one computation, in the order they are built.
 _TEMP_TABLES = ("sp_ent_scope", "sp_ent_need", "sp_ent_ex", "sp_ent_band", "sp_ent_level",
-                "sp_ent_cat", "sp_ent_line", "sp_ent_pline", "sp_ent_due", "sp_ent_balance",
-                "sp_ent_arrear", "sp_ent_rows")
+                "sp_ent_cat", "sp_ent_line", "sp_ent_multi", "sp_ent_pline", "sp_ent_due",
+                "sp_ent_balance", "sp_ent_arrear", "sp_ent_rows")
 
 
 class SpEntitlement(models.Model):
@@ -28,12 +28,16 @@ class SpEntitlement(models.Model):
     _rec_name = "enrolment_id"
 
     # One row per enrolment and month, inserted by hundreds of thousands: only the columns and
-    # indexes that reads need (the unique index serves the enrolment's lookups).
+    # indexes that reads need. The unique index serves the enrolment's lookups, one index on
+    # (period, office) the month's lists and the payment module; the person and the area (the
+    # commune officer's record rule) have theirs. Programme, person, office and area are the
+    # enrolment's, copied for the lists and the record rules: see init() for their keys.
     enrolment_id = fields.Many2one("sp.enrolment", required=True, ondelete="cascade")
-    period = fields.Date(required=True, index=True, help="First day of the month paid.")
+    period = fields.Date(required=True, help="First day of the month paid.")
     state = fields.Selection([("draft", "Draft"), ("confirmed", "Confirmed")], required=True,
                              default="draft")
-    programme_id = fields.Many2one("sp.programme", required=True, index=True)
+    company_id = fields.Many2one(index=False)
+    programme_id = fields.Many2one("sp.programme", required=True)
     individual_id = fields.Many2one("sp.individual", string="Beneficiary", index=True)
     household_id = fields.Many2one("sp.household", index="btree_not_null")
     category_id = fields.Many2one("sp.benefit.category", string="Category",
@@ -57,6 +61,16 @@ class SpEntitlement(models.Model):
         ("period_check", "CHECK(EXTRACT(DAY FROM period) = 1)",
          "The period of an entitlement is the first day of a month."),
     ]
+
+    def init(self):
+        # Keys kept: the enrolment (cascade) and the category paid.
+        drop_foreign_keys(self, ["programme_id", "individual_id", "household_id", "company_id",
+                                 "area_id", "create_uid", "write_uid"])
+        drop_indexes(self.env.cr, ["sp_entitlement__period_index",
+                                   "sp_entitlement__programme_id_index",
+                                   "sp_entitlement__company_id_index"])
+        self.env.cr.execute("CREATE INDEX IF NOT EXISTS sp_entitlement_period_company_idx "
+                            "ON sp_entitlement (period, company_id)")
 
     @api.depends("breakdown")
     def _compute_breakdown_text(self):
@@ -314,6 +328,14 @@ class SpEntitlement(models.Model):
                     OR DATE_TRUNC('month', a.certificate_date) <= a.x)
             """)
         cr.execute("ANALYZE sp_ent_line")
+        # Most people have one line in a month: it is paid as it is. The overlap rules rank
+        # the lines of the others only.
+        cr.execute(
+            """
+            CREATE TEMP TABLE sp_ent_multi ON COMMIT DROP AS
+            SELECT person, x FROM sp_ent_line GROUP BY person, x HAVING COUNT(*) > 1
+            """)
+        cr.execute("ANALYZE sp_ent_multi")
         # The overlap rules: in each exclusivity group of a person and month, the best single
         # line or the best pair of lines declared cumulative (K4 with K5/K6/K8).
         cr.execute(
@@ -324,6 +346,7 @@ class SpEntitlement(models.Model):
                            PARTITION BY l.person, l.x, l.grp
                            ORDER BY l.amount DESC, l.sequence, l.category_id, l.enrolment_id) AS r
                   FROM sp_ent_line l
+                  JOIN sp_ent_multi m ON m.person = l.person AND m.x = l.x
             ), cand AS (
                 SELECT person, x, grp, r AS r1, r AS r2, amount AS total
                   FROM ranked WHERE grp IS NOT NULL
@@ -347,6 +370,12 @@ class SpEntitlement(models.Model):
         cr.execute(
             """
             CREATE TEMP TABLE sp_ent_due ON COMMIT DROP AS
+            SELECT l.enrolment_id, l.x, l.person, l.amount AS due,
+                   l.coefficient * l.quantity AS coefficient, l.category_id, l.level,
+                   1 AS line_count, NULL::jsonb AS breakdown
+              FROM sp_ent_line l
+             WHERE NOT EXISTS (SELECT 1 FROM sp_ent_multi m WHERE m.person = l.person AND m.x = l.x)
+             UNION ALL
             SELECT l.enrolment_id, l.x, l.person,
                    COALESCE(SUM(l.amount) FILTER (WHERE l.paid), 0) AS due,
                    COALESCE(SUM(l.coefficient * l.quantity) FILTER (WHERE l.paid), 0)
@@ -483,8 +512,9 @@ class SpEntitlement(models.Model):
               JOIN sp_enrolment e ON e.id = s.enrolment_id
               LEFT JOIN sp_ent_due d ON d.enrolment_id = s.enrolment_id AND d.x = %(M)s
               LEFT JOIN ar ON ar.enrolment_id = s.enrolment_id
+             WHERE COALESCE(d.due, 0) + COALESCE(ar.amount, 0)
+                   + CASE WHEN s.funeral_due THEN e.funeral_amount ELSE 0 END > 0
             """, M=period))
-        cr.execute("DELETE FROM sp_ent_rows WHERE amount + arrears + oneoff <= 0")
         cr.execute("CREATE UNIQUE INDEX ON sp_ent_rows (enrolment_id)")
         cr.execute("ANALYZE sp_ent_rows")
         cr.execute(SQL(

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..tools.sql import no_jit
+from ..tools.sql import drop_foreign_keys, drop_indexes, no_jit
 
 
 class SpScreeningCandidate(models.Model):
@@ -12,6 +12,11 @@ class SpScreeningCandidate(models.Model):
     _inherit = ["sp.access.mixin"]
     _order = "screening_id, area_id, individual_id, household_id, category_id"
 
+    # A national screening writes a row per person found (hundreds of thousands): candidates
+    # are always read through their screening, whose index serves the lists and the record
+    # rules' filters; office and area are the person's, copied (see init()).
+    company_id = fields.Many2one(index=False)
+    area_id = fields.Many2one(index=False)
     screening_id = fields.Many2one("sp.screening", required=True, index=True, ondelete="cascade")
     programme_id = fields.Many2one(related="screening_id.programme_id")
     individual_id = fields.Many2one("sp.individual", string="Person", index=True)
@@ -27,8 +32,16 @@ class SpScreeningCandidate(models.Model):
     dependant_count = fields.Integer("Dependants", default=1, aggregator=False)
     state = fields.Selection(
         [("new", "New"), ("applied", "Application created"), ("dismissed", "Dismissed")],
-        default="new", required=True, index=True)
+        default="new", required=True)
     enrolment_id = fields.Many2one("sp.enrolment", readonly=True, index="btree_not_null")
+
+    def init(self):
+        # Keys kept: the screening (cascade), the person or household, the category, the
+        # application created.
+        drop_foreign_keys(self, ["company_id", "area_id", "create_uid", "write_uid"])
+        drop_indexes(self.env.cr, ["sp_screening_candidate__company_id_index",
+                                   "sp_screening_candidate__area_id_index",
+                                   "sp_screening_candidate__state_index"])
 
     @api.depends("individual_id", "household_id", "category_id")
     def _compute_display_name(self):
