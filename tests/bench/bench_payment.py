@@ -281,10 +281,12 @@ def _import(env, ctx, cycle, batch, workdir):
 
 def run(env, ctx):
     """The people, enrolments and entitlements are committed before the lines are generated,
-    as they are in use (and as the background job commits the entitlements before the
-    lines): PostgreSQL re-checks every foreign key of a row updated in the transaction that
-    inserted it, which would add eight checks per entitlement confirmed. They are deleted at
-    the end; everything else runs in the harness's rolled-back transaction."""
+    and the lines before the agency's list and results, as they are in use (the background
+    job also commits the entitlements before the lines): PostgreSQL re-checks every foreign
+    key of a row updated in the transaction that inserted it, which would add eight checks
+    per entitlement confirmed and seven per line reported. They are deleted at the end (the
+    cycle with its batches and lines); the rest runs in the harness's rolled-back
+    transaction."""
     lines = ctx.size(ctx.people, 2_000)
     env = env(context=dict(env.context, tracking_disable=True))
     cycle, communes = _setup(env, ctx, lines)
@@ -297,6 +299,7 @@ def run(env, ctx):
         ctx.report("payment.process_peak_rss_before_export", peak_before, "MB")
         cycle.batch_ids.write({"state": "approved"})
         cycle.state = "approved"
+        env.cr.commit()
         batch = cycle.batch_ids.filtered(lambda b: b.area_id == communes[0])
         os.makedirs(workdir, exist_ok=True)
         _export(env, ctx, batch, os.path.join(workdir, "danh_sach.xlsx"))

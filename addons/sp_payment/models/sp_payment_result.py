@@ -3,6 +3,7 @@ import csv
 import datetime
 import hashlib
 import io
+import math
 import re
 import zipfile
 
@@ -61,13 +62,25 @@ def _date(value):
 
 def _amount(value):
     if isinstance(value, (int, float)):
-        return float(value)
-    text = _text(value).replace("\u00a0", " ").strip()
-    if not text:
-        return None
-    if GROUPED.match(text):
-        text = re.sub(r"[.,\s]", "", text)
-    return float(text.replace(",", "."))
+        amount = float(value)
+    else:
+        text = _text(value).replace("\u00a0", " ").strip()
+        if not text:
+            return None
+        if GROUPED.match(text):
+            text = re.sub(r"[.,\s]", "", text)
+        amount = float(text.replace(",", "."))
+    if not math.isfinite(amount):
+        raise ValueError(value)
+    return amount
+
+
+def _copy_value(value):
+    """A value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace(
+        "\n", "\\n").replace("\r", "\\r")
 
 
 def _dialect(text):
@@ -289,12 +302,10 @@ class SpPaymentResult(models.Model):
                                  issues=issues, suspended=len(suspended)))
 
     def _sp_stage(self, raw_rows):
-        """Parse the rows into a temporary table, STAGE_ROWS at a time; returns their number.
-        Matching works there; the classified rows are then written once (_sp_match)."""
+        """Parse the rows into a temporary table (COPY, STAGE_ROWS at a time); returns their
+        number. Matching works there; the classified rows are then written once (_sp_match)."""
         keys = ["row_number", "reference", "id_number", "province_code", "period",
                 "reported_amount", "status", "paid_date", "receipt_ref", "match_state", "message"]
-        types = ["int", "varchar", "varchar", "varchar", "date", "numeric", "varchar", "date",
-                 "varchar", "varchar", "varchar"]
         cr = self.env.cr
         cr.execute("DROP TABLE IF EXISTS sp_payment_result_stage")
         cr.execute("""
@@ -305,29 +316,21 @@ class SpPaymentResult(models.Model):
                 code varchar
             ) ON COMMIT DROP
         """)
+        copy = "COPY sp_payment_result_stage (%s) FROM STDIN" % ", ".join(keys)
         total = 0
-        batch = []
-
-        def flush():
-            columns = [[row[key] for row in batch] for key in keys]
-            unnest = SQL(", ").join(SQL("%s::" + t + "[]", col)
-                                    for t, col in zip(types, columns, strict=True))
-            cr.execute(SQL("""
-                INSERT INTO sp_payment_result_stage (row_number, reference, id_number,
-                       province_code, period, reported_amount, status, paid_date, receipt_ref,
-                       match_state, message)
-                SELECT * FROM unnest(%s)
-            """, unnest))
-
+        buffer = io.StringIO()
         for number, raw in raw_rows:
-            batch.append(self._sp_parse(number, raw))
-            if len(batch) >= STAGE_ROWS:
-                flush()
-                total += len(batch)
-                batch = []
-        if batch:
-            flush()
-            total += len(batch)
+            row = self._sp_parse(number, raw)
+            buffer.write("\t".join(_copy_value(row[key]) for key in keys))
+            buffer.write("\n")
+            total += 1
+            if total % STAGE_ROWS == 0:
+                buffer.seek(0)
+                cr.copy_expert(copy, buffer)
+                buffer = io.StringIO()
+        if buffer.tell():
+            buffer.seek(0)
+            cr.copy_expert(copy, buffer)
         cr.execute("ANALYZE sp_payment_result_stage")
         return total
 
