@@ -10,9 +10,11 @@ For each: the plan is read with EXPLAIN; a sequential scan of a big table is an 
   remains means no index can serve the lookup.
 
 Figures: ``plans.<lookup>.ms`` (execution time with the index), ``plans.<lookup>.seq_ms``
-(the same query with index scans disabled) and ``plans.<lookup>.ratio`` (how much the index
-saves), and ``plans.<lookup>.rows`` (rows the lookup returns). Lookups of modules not installed
-or without data (enrolments, payment lines) are skipped and named in ``plans.skipped``.
+(the same query with index scans disabled), ``plans.<lookup>.ratio`` (how much the index
+saves), ``plans.<lookup>.rows`` (rows the lookup returns) and ``plans.<lookup>.filtered`` (rows
+the plan read and threw away: an index that serves the lookup badly, named in
+``plans.wasteful``). Lookups of modules not installed or without data (enrolments, payment
+lines) are skipped and named in ``plans.skipped``.
 """
 import json
 
@@ -21,6 +23,10 @@ from odoo.tools import SQL
 BIG_TABLES = ("sp_individual", "sp_household", "sp_household_poverty_history", "sp_enrolment",
               "sp_payment_line", "sp_registry_event", "sp_grievance")
 BIG = 100000
+# An index walk that throws away more rows than this (and ten times what it returns) is named
+# in plans.wasteful: it uses an index, but one that does not fit the lookup (it grows with the
+# table). A figure, not an error.
+WASTE = 10000
 # Lookups that need a module and its data (sp_demo generates both).
 OPTIONAL = ("enrolments_of_person", "payment_lines_of_cycle", "payment_lines_of_batch",
             "payment_lines_of_enrolment")
@@ -29,6 +35,7 @@ OPTIONAL = ("enrolments_of_person", "payment_lines_of_cycle", "payment_lines_of_
 def run(env, ctx):
     cr = env.cr
     problems = []
+    wasteful = []
     lookups = _lookups(env)
     skipped = [name for name in OPTIONAL if name not in {lookup[0] for lookup in lookups}]
     ctx.report("plans.skipped", len(skipped), ", ".join(skipped))
@@ -47,11 +54,17 @@ def run(env, ctx):
         ctx.report("plans.%s.ms" % name, ms, "ms")
         ctx.report("plans.%s.seq_ms" % name, seq_ms, "ms")
         ctx.report("plans.%s.ratio" % name, seq_ms / ms if ms else 0.0, "x")
-        ctx.report("plans.%s.rows" % name, plan["Plan"].get("Actual Rows", 0), "rows")
+        rows = plan["Plan"].get("Actual Rows", 0)
+        filtered = _filtered(plan["Plan"])
+        ctx.report("plans.%s.rows" % name, rows, "rows")
+        ctx.report("plans.%s.filtered" % name, filtered, "rows read and thrown away")
+        if filtered > max(WASTE, 10 * rows):
+            wasteful.append(name)
         ctx.report("plans.%s.seq_scans" % name, len(scanned), ", ".join(sorted(scanned)))
         if scanned:
             problems.append("%s: sequential scan of %s\n%s" % (
                 name, ", ".join(sorted(scanned)), json.dumps(plan["Plan"], indent=1)[:3000]))
+    ctx.report("plans.wasteful", len(wasteful), ", ".join(wasteful))
     if problems:
         raise AssertionError("Lookups without an index:\n" + "\n\n".join(problems))
 
@@ -96,9 +109,10 @@ def _lookups(env):
             lookups.append(("enrolments_of_person", "sp.enrolment",
                             [("individual_id", "=", row[0])], None, None, None))
     if "sp.payment.line" in env:
-        # The largest cycle and batch, as their "Lines" buttons open them (the list's first
-        # page in the model's order), and a beneficiary's payment history.
-        cr.execute("SELECT id FROM sp_payment_cycle ORDER BY line_count DESC, id LIMIT 1")
+        # The latest cycle (the one users open) and the largest batch, as their "Lines"
+        # buttons open them (the list's first page in the model's order), and a
+        # beneficiary's payment history.
+        cr.execute("SELECT id FROM sp_payment_cycle ORDER BY id DESC LIMIT 1")
         cycle = cr.fetchone()
         cr.execute("SELECT id FROM sp_payment_batch ORDER BY line_count DESC, id LIMIT 1")
         batch = cr.fetchone()
@@ -153,3 +167,9 @@ def _seq_scans(node):
     for child in node.get("Plans", []):
         found += _seq_scans(child)
     return found
+
+
+def _filtered(node):
+    """Rows the plan read and removed by a filter (index walks that do not fit the lookup)."""
+    removed = node.get("Rows Removed by Filter", 0) * node.get("Actual Loops", 1)
+    return removed + sum(_filtered(child) for child in node.get("Plans", []))
