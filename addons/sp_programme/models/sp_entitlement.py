@@ -98,11 +98,11 @@ class SpEntitlement(models.Model):
         filters = self._sp_scope_filters(programmes, companies, enrolments)
         with no_jit(self.env.cr):
             self._sp_run(period, filters, store=True)
+        # The month's rows of the scope are now exactly the rows just computed.
         rows = self.env.execute_query(SQL(
-            """SELECT COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(arrears_amount), 0),
-                      COALESCE(SUM(oneoff_amount), 0)
-                 FROM sp_entitlement t JOIN sp_ent_scope s ON s.enrolment_id = t.enrolment_id
-                WHERE t.period = %s""", period))[0]
+            """SELECT COUNT(*), COALESCE(SUM(amount), 0), COALESCE(SUM(arrears), 0),
+                      COALESCE(SUM(oneoff), 0)
+                 FROM sp_ent_rows"""))[0]
         self._sp_drop_temp()
         return {"period": period, "rows": rows[0], "amount": float(rows[1]),
                 "arrears": float(rows[2]), "oneoff": float(rows[3]),
@@ -515,8 +515,8 @@ class SpEntitlement(models.Model):
              WHERE COALESCE(d.due, 0) + COALESCE(ar.amount, 0)
                    + CASE WHEN s.funeral_due THEN e.funeral_amount ELSE 0 END > 0
             """, M=period))
+        # Read whole (the insert) or through its index (the deletion): no statistics needed.
         cr.execute("CREATE UNIQUE INDEX ON sp_ent_rows (enrolment_id)")
-        cr.execute("ANALYZE sp_ent_rows")
         cr.execute(SQL(
             """
             DELETE FROM sp_entitlement t USING sp_ent_scope s
