@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.sql import create_index, ensure_unaccent_lower
+from ..tools.sql import analyze_registry, create_index, ensure_unaccent_lower
 
 POVERTY_STATUSES = [
     ("poor", "Poor"),
@@ -22,7 +22,6 @@ class SpHousehold(models.Model):
     code = fields.Char(
         readonly=True,
         copy=False,
-        index=True,
         tracking=True,
         help="<commune code>-<6 digits>, given when the household is registered.",
     )
@@ -39,7 +38,7 @@ class SpHousehold(models.Model):
         help="The commune of the household's area (the area itself or the parent of a village).",
     )
     province_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
+        "sp.area", compute="_compute_commune_id", store=True, precompute=True,
     )
     street = fields.Char("Hamlet / street", tracking=True, help="Hamlet, group, house number, street.")
     head_id = fields.Many2one(
@@ -50,7 +49,7 @@ class SpHousehold(models.Model):
     member_count = fields.Integer("Number of members", compute="_compute_member_count", store=True)
     phone = fields.Char(related="head_id.phone", string="Head's phone")
     poverty_status = fields.Selection(
-        POVERTY_STATUSES, string="Poverty status", default="none", required=True, tracking=True, index=True,
+        POVERTY_STATUSES, string="Poverty status", default="none", required=True, tracking=True,
         help="Current status; the yearly history keeps each annual review's result.",
     )
     poverty_history_ids = fields.One2many(
@@ -73,6 +72,11 @@ class SpHousehold(models.Model):
         """)
         create_index(self.env.cr, "sp_household_code_trgm", "sp_household", "code gin_trgm_ops",
                      "gin")
+        # the unique constraint's index serves the code; a poverty status or a province is a
+        # large share of the table (a scan does better), and every insert paid for them
+        for name in ("sp_household__code_index", "sp_household__poverty_status_index",
+                     "sp_household__province_id_index"):
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
 
     @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
     def _compute_commune_id(self):
@@ -146,20 +150,22 @@ class SpHousehold(models.Model):
         counts = {commune: n for commune, n in counts.items() if n}
         if not counts:
             return {}
+        # The highest number already used in each commune is one probe of the unique index on
+        # the code (its last entry between '<commune>-000000' and '<commune>-999999'), so a
+        # reservation costs the same whatever the number of households of the commune.
         self.env.cr.execute(SQL(
             """
             WITH counted AS (
-                SELECT * FROM UNNEST(%(communes)s::int[], %(ns)s::int[]) AS k(commune_id, n)
-            ), existing AS (
-                SELECT k.commune_id, k.n, COALESCE(MAX(SUBSTRING(h.code FROM '-([0-9]{6})$')::int)
-                           FILTER (WHERE SPLIT_PART(h.code, '-', 1) = a.code), 0) AS top
-                  FROM counted k
+                SELECT k.commune_id, k.n, COALESCE((
+                           SELECT RIGHT(h.code, 6)::int FROM sp_household h
+                            WHERE h.code >= a.code || '-000000' AND h.code <= a.code || '-999999'
+                              AND h.code ~ '^[^-]+-[0-9]{6}$'
+                            ORDER BY h.code DESC LIMIT 1), 0) AS top
+                  FROM UNNEST(%(communes)s::int[], %(ns)s::int[]) AS k(commune_id, n)
                   JOIN sp_area a ON a.id = k.commune_id
-                  LEFT JOIN sp_household h ON h.commune_id = k.commune_id AND h.code IS NOT NULL
-                 GROUP BY k.commune_id, k.n
             )
             INSERT INTO sp_household_code_counter AS c (commune_id, last_value)
-            SELECT commune_id, top + n FROM existing
+            SELECT commune_id, top + n FROM counted
                 ON CONFLICT (commune_id) DO UPDATE
                SET last_value = GREATEST(
                     c.last_value + (SELECT n FROM counted WHERE commune_id = EXCLUDED.commune_id),
@@ -184,7 +190,7 @@ class SpHousehold(models.Model):
         self.flush_model(["code", "commune_id"])
         ids_filter = SQL("AND h.id = ANY(%s)", self.ids) if self else SQL("")
         if not self or len(self) > 1000:
-            self.env.cr.execute("ANALYZE sp_household")  # see _sp_fill_derived
+            analyze_registry(self.env.cr, people=False)  # see _sp_fill_derived
         self.env.cr.execute(SQL(
             """SELECT h.commune_id, COUNT(*) FROM sp_household h
                 WHERE h.code IS NULL AND h.commune_id IS NOT NULL %s
@@ -268,8 +274,7 @@ class SpHousehold(models.Model):
         where = SQL("h.id = ANY(%s)", list(ids)) if ids is not None else SQL("TRUE")
         # Rows inserted in bulk are unknown to the planner until analysed: without fresh
         # statistics it picks nested loops that make these joins quadratic.
-        self.env.cr.execute("ANALYZE sp_household")
-        self.env.cr.execute("ANALYZE sp_individual")
+        analyze_registry(self.env.cr)
         self.env.cr.execute(SQL(
             """
             UPDATE sp_household h

@@ -14,7 +14,7 @@ from ..tools import (
     validate_legacy_id_number,
     validate_phone,
 )
-from ..tools.sql import create_index, ensure_unaccent_lower
+from ..tools.sql import analyze_registry, create_index, ensure_unaccent_lower
 
 RELATIONSHIPS = [
     ("head", "Head of household"),
@@ -57,6 +57,17 @@ SEPARATORS = re.compile(r"[\s.\-()]")
 LIKE_WILDCARDS = re.compile(r"[%_\\]")
 
 
+OBSOLETE_INDEXES = (
+    "sp_individual_dedup_block", "sp_individual__commune_id_index",
+    "sp_individual__province_id_index", "sp_individual__birth_year_index",
+    "sp_individual__age_band_index", "sp_individual__poverty_status_index",
+    "sp_individual__ethnicity_id_index", "sp_individual__disability_level_index",
+    "sp_individual__is_deceased_index",
+)
+NAME_INDEXES = ("sp_individual_name_key_prefix", "sp_individual_name_key_trgm") + tuple(
+    "sp_individual_name_word%s_prefix" % word for word in range(2, NAME_WORDS + 1))
+
+
 def age_band_of(age):
     band = False
     for key, _label, start in AGE_BANDS:
@@ -89,10 +100,10 @@ class SpIndividual(models.Model):
     )
     company_id = fields.Many2one(tracking=True)
     commune_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
+        "sp.area", compute="_compute_commune_id", store=True, precompute=True,
     )
     province_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
+        "sp.area", compute="_compute_commune_id", store=True, precompute=True,
     )
     gender = fields.Selection(
         [("male", "Male"), ("female", "Female")], string="Sex", required=True, tracking=True,
@@ -107,12 +118,12 @@ class SpIndividual(models.Model):
         string="Birth date precision", default="day", required=True,
     )
     birth_year = fields.Integer(
-        "Birth year", compute="_compute_birth_year", store=True, precompute=True, index=True, aggregator=False,
+        "Birth year", compute="_compute_birth_year", store=True, precompute=True, aggregator=False,
     )
     age = fields.Integer(compute="_compute_age")
     age_band = fields.Selection(
         string="Age band", selection=[(key, label) for key, label, _start in AGE_BANDS],
-        compute="_compute_age_band", store=True, precompute=True, index=True,
+        compute="_compute_age_band", store=True, precompute=True,
         help="Refreshed when the birth date changes and every night by a scheduled action, "
         "set-based, for people whose band changed.",
     )
@@ -126,12 +137,12 @@ class SpIndividual(models.Model):
         help="9-digit CMND (or 12-digit old CCCD) from older records.",
     )
     poverty_status = fields.Selection(
-        related="household_id.poverty_status", store=True, index=True, string="Poverty status",
+        related="household_id.poverty_status", store=True, string="Poverty status",
     )
-    ethnicity_id = fields.Many2one("sp.ethnicity", string="Ethnicity", tracking=True, index=True)
+    ethnicity_id = fields.Many2one("sp.ethnicity", string="Ethnicity", tracking=True)
     phone = fields.Char(tracking=True, index="btree_not_null")
     disability_level = fields.Selection(
-        DISABILITY_LEVELS, string="Disability level", default="none", required=True, tracking=True, index=True,
+        DISABILITY_LEVELS, string="Disability level", default="none", required=True, tracking=True,
     )
     disability_certificate_date = fields.Date("Disability certificate date", tracking=True)
     is_pregnant = fields.Boolean("Pregnant", tracking=True)
@@ -141,7 +152,7 @@ class SpIndividual(models.Model):
     health_insurance_expiry = fields.Date("Health insurance valid until")
     date_of_death = fields.Date("Date of death", tracking=True)
     is_deceased = fields.Boolean(
-        "Deceased", compute="_compute_is_deceased", store=True, precompute=True, index=True,
+        "Deceased", compute="_compute_is_deceased", store=True, precompute=True,
     )
     event_ids = fields.One2many("sp.registry.event", "individual_id", string="Registry events")
     notes = fields.Text()
@@ -150,23 +161,41 @@ class SpIndividual(models.Model):
     def init(self):
         cr = self.env.cr
         ensure_unaccent_lower(cr)
+        # Indexes no lookup uses (a few values each: a search on them reads a large share of
+        # the table, which a scan does better), each costing every insert: see README.
+        for name in OBSOLETE_INDEXES:
+            cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+        # The accent-free name, computed once per row by PostgreSQL (also for rows written by
+        # SQL or COPY): the name indexes and the import's and duplicate finder's comparisons
+        # read it instead of running unaccent again for each index and each comparison.
+        cr.execute("SELECT 1 FROM information_schema.columns "
+                   "WHERE table_name = 'sp_individual' AND column_name = 'name_key'")
+        if not cr.fetchone():
+            # the name indexes of before (on unaccent of the name) are built again below
+            for name in NAME_INDEXES:
+                cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+            cr.execute("ALTER TABLE sp_individual ADD COLUMN name_key text "
+                       "GENERATED ALWAYS AS (sp_unaccent_lower(name)) STORED")
         # Unique when set: NULL (no ID yet) is allowed for any number of people.
         cr.execute("CREATE UNIQUE INDEX IF NOT EXISTS sp_individual_id_number_uniq "
                    "ON sp_individual (id_number) WHERE id_number IS NOT NULL")
         # Name search (see _condition_to_sql): the accent-free name, and the same from its
         # 2nd, 3rd... word on, each a b-tree that serves "starts with" (LIKE 'van an%') as a
         # range scan, whatever the size of the registry. The trigram index serves the rarer
-        # "contains anywhere" pattern (=ilike '%...%', the person finder's last resort, and
-        # duplicate detection).
+        # "contains anywhere" pattern (=ilike '%...%', the person finder's last resort).
         create_index(cr, "sp_individual_name_key_prefix", "sp_individual",
-                     "sp_unaccent_lower(name) text_pattern_ops")
+                     "name_key text_pattern_ops", marker="(name_key text_pattern_ops)")
+        # Not partial (most names have no 4th or 5th word, but the planner reads the
+        # statistics of an expression index only when it is not partial).
         for word in range(2, NAME_WORDS + 1):
             create_index(cr, "sp_individual_name_word%s_prefix" % word, "sp_individual",
-                         "sp_name_from_word(name, %s) text_pattern_ops" % int(word))
+                         "sp_key_from_word(name_key, %s) text_pattern_ops" % int(word),
+                         marker="sp_key_from_word(name_key")
         create_index(cr, "sp_individual_name_key_trgm", "sp_individual",
-                     "sp_unaccent_lower(name) gin_trgm_ops", "gin")
-        create_index(cr, "sp_individual_dedup_block", "sp_individual", "commune_id, birth_year",
-                     where="active")
+                     "name_key gin_trgm_ops", "gin", marker="(name_key gin_trgm_ops)")
+        # Duplicate blocks (import checks, nightly finder) and searches by commune.
+        create_index(cr, "sp_individual_commune_birth_year", "sp_individual",
+                     "commune_id, birth_year")
 
     # ------------------------------------------------------------------ computes
     @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
@@ -237,18 +266,18 @@ class SpIndividual(models.Model):
         """
         if fname == "name" and operator in ("ilike", "not ilike", "=ilike") and value \
                 and isinstance(value, str):
-            column = self._field_to_sql(alias, "name", query)
+            # the stored accent-free name (init()), the column of the name indexes
+            column = SQL.identifier(alias, "name_key")
             key = " ".join(LIKE_WILDCARDS.sub(" ", name_key(value)).split())
             prefix = value[:-1]
             if operator == "=ilike" and value.endswith("%") and prefix.strip() == prefix \
                     and not LIKE_WILDCARDS.search(prefix) and name_key(prefix):
                 # 'nguyen van an%': the range of the b-tree on the whole accent-free name
                 key = name_key(prefix)
-                sql = SQL("(%s ~>=~ %s AND %s ~<~ %s)", *self._sp_name_range(
-                    SQL("sp_unaccent_lower(%s)", column), key))
+                sql = SQL("(%s ~>=~ %s AND %s ~<~ %s)", *self._sp_name_range(column, key))
             elif operator == "=ilike" or not key:
                 pattern = value if operator == "=ilike" else "%" + value + "%"
-                sql = SQL("(sp_unaccent_lower(%s) LIKE sp_unaccent_lower(%s))", column, pattern)
+                sql = SQL("(%s LIKE sp_unaccent_lower(%s))", column, pattern)
             else:
                 sql = self._sp_name_word_start_sql(column, key)
             return SQL("(NOT %s)", sql) if operator == "not ilike" else sql
@@ -270,8 +299,8 @@ class SpIndividual(models.Model):
         the byte order of text_pattern_ops) rather than as LIKE: the bitmap of the indexes is
         then the whole answer, and no name is run through unaccent again to check it.
         """
-        terms = [SQL("sp_unaccent_lower(%s)", column)] + [
-            SQL("sp_name_from_word(%s, %s)", column, word) for word in range(2, NAME_WORDS + 1)]
+        terms = [column] + [
+            SQL("sp_key_from_word(%s, %s)", column, word) for word in range(2, NAME_WORDS + 1)]
         return SQL("(%s)", SQL(" OR ").join(
             SQL("(%s ~>=~ %s AND %s ~<~ %s)", *self._sp_name_range(term, key))
             for term in terms))
@@ -512,8 +541,7 @@ class SpIndividual(models.Model):
         """
         where = SQL("i.id = ANY(%s)", list(ids)) if ids is not None else SQL("TRUE")
         # fresh statistics for the planner (see sp.household._sp_fill_derived)
-        self.env.cr.execute("ANALYZE sp_individual")
-        self.env.cr.execute("ANALYZE sp_household")
+        analyze_registry(self.env.cr)
         cases = SQL(" ").join(
             SQL("WHEN DATE_PART('year', AGE(LEAST(COALESCE(i.date_of_death, %s), %s), "
                 "i.birthdate)) >= %s THEN %s", today, today, start, key)

@@ -78,12 +78,12 @@ class SpRegistryDuplicate(models.Model):
             """
             WITH changed AS (
                 SELECT i.id, i.commune_id, i.birth_year, i.id_number,
-                       sp_unaccent_lower(i.name) AS k
+                       i.name_key AS k
                   FROM sp_individual i
                  WHERE i.active AND i.commune_id IS NOT NULL AND i.birth_year > 0 %(changed)s
             ), block AS (
                 SELECT i.id, i.commune_id, i.birth_year, i.id_number, i.area_id, i.company_id,
-                       sp_unaccent_lower(i.name) AS k
+                       i.name_key AS k
                   FROM sp_individual i
                   JOIN (SELECT DISTINCT commune_id, birth_year FROM changed) b
                     ON b.commune_id = i.commune_id AND b.birth_year = i.birth_year

@@ -40,6 +40,7 @@ from ..tools.import_reader import (
     translate,
 )
 from ..tools.import_rows import AreaError, RowBuilder
+from ..tools.sql import analyze_registry
 from .sp_individual import AGE_BANDS
 
 _logger = logging.getLogger(__name__)
@@ -315,8 +316,7 @@ class SpRegistryImport(models.Model):
         builder.finish()
         if builder.rows_read > 1000:
             # plans of the checks below join the registry: its statistics must be current
-            self.env.cr.execute("ANALYZE sp_household")
-            self.env.cr.execute("ANALYZE sp_individual")
+            analyze_registry(self.env.cr)
         self._sp_stage(builder)
         self._sp_check()
         self._sp_count()
@@ -528,7 +528,7 @@ class SpRegistryImport(models.Model):
         # a person registered by hand between validation and import is not looked for again)
         for condition in () if group_ids else (
             SQL("c.legacy_id_number IS NOT NULL AND i.legacy_id_number = c.legacy_id_number"),
-            SQL("sp_unaccent_lower(i.name) = c.key AND i.birth_year = c.birth_year"),
+            SQL("i.name_key = c.key AND i.birth_year = c.birth_year"),
         ):
             cr.execute(SQL(
                 """WITH c AS MATERIALIZED (
@@ -671,7 +671,7 @@ class SpRegistryImport(models.Model):
                       replace(replace(%(msg)s, '{name}', i.name), '{code}',
                               COALESCE(h.code, '-')) AS m
                  FROM c
-                 JOIN sp_individual i ON sp_unaccent_lower(i.name) = c.key
+                 JOIN sp_individual i ON i.name_key = c.key
                                      AND i.commune_id = c.commune_id
                                      AND i.birth_year = c.birth_year AND i.active
             LEFT JOIN sp_household h ON h.id = i.household_id
@@ -769,12 +769,12 @@ class SpRegistryImport(models.Model):
             self._sp_finish()
             return 0
         # the registry may have changed since the validation: check these households again
-        # (with fresh statistics once this import has grown the registry noticeably: plans
-        # made for a near-empty table turn joins with it quadratic)
+        # (with fresh statistics once this import has doubled the registry since they were
+        # last taken: plans made for a near-empty table turn joins with it quadratic, while a
+        # few chunks more do not change a plan; a few analyses per import at most)
         cr.execute("SELECT reltuples FROM pg_class WHERE oid = 'sp_individual'::regclass")
-        if self.person_done_count > 0.2 * max(cr.fetchone()[0], 0):
-            cr.execute("ANALYZE sp_individual")
-            cr.execute("ANALYZE sp_household")
+        if self.person_done_count > max(cr.fetchone()[0], 0):
+            analyze_registry(cr)
         self._sp_check(group_ids=chunk)
         cr.execute(SQL("SELECT id FROM sp_registry_import_household "
                        "WHERE id = ANY(%s) AND state = 'ok'", chunk))
@@ -1257,12 +1257,11 @@ class _AreaResolver:
 
 
 def _copy(cr, table, columns, rows):
-    """COPY rows (tuples of Python values; None is NULL) into ``table``."""
+    """COPY rows (tuples of Python values; None is NULL) into ``table``. The csv module
+    writes other values with str(): a date as yyyy-mm-dd, which COPY reads as such."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow([NULL if v is None else v.isoformat()
-                         if isinstance(v, datetime.date) else v for v in row])
+    writer.writerows([NULL if v is None else v for v in row] for row in rows)
     if not buffer.tell():
         return
     buffer.seek(0)

@@ -59,8 +59,9 @@ class TestSearch(RegistryFixtures, TransactionCase):
         and the same from each following word on), written as their ranges."""
         query = self.Person._search([("name", "ilike", "Văn An")])
         code = query.where_clause.code
-        self.assertIn("sp_unaccent_lower", code)
-        self.assertEqual(code.count("sp_name_from_word"), 2 * 4)
+        self.assertIn('"name_key"', code)
+        self.assertNotIn("unaccent", code)
+        self.assertEqual(code.count("sp_key_from_word"), 2 * 4)
         self.assertIn("~>=~", code)
         self.assertIn("van an", query.where_clause.params)
         self.assertIn("van ao", query.where_clause.params)
@@ -72,12 +73,20 @@ class TestSearch(RegistryFixtures, TransactionCase):
             "sp_individual_name_word4_prefix", "sp_individual_name_word5_prefix"})
         # a person field's search (name or personal ID): no scan of the IDs for a name
         code = self.Person._search([("display_name", "ilike", "van an")]).where_clause.code
-        self.assertIn("sp_name_from_word", code)
+        self.assertIn("sp_key_from_word", code)
         self.assertNotIn("id_number", code)
         self.assertIn(self.head_b1.id, [r[0] for r in self.Person.name_search("079075")])
         self.env.cr.execute("SELECT sp_name_from_word(%s, 2), sp_name_from_word(%s, 4)",
                             ["  Nguyễn  Văn Ân ", "Nguyễn Văn Ân"])
         self.assertEqual(self.env.cr.fetchone(), ("van an", ""))
+        # the stored key the indexes read is the same accent-free name
+        self.env["sp.individual"].flush_model()
+        self.env.cr.execute("SELECT name_key, sp_key_from_word(name_key, 2) FROM sp_individual "
+                            "WHERE id = %s", [self.head_a1.id])
+        self.assertEqual(self.env.cr.fetchone(), ("nguyen van an", "van an"))
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'sp_individual'")
+        definitions = " ".join(row[0] for row in self.env.cr.fetchall())
+        self.assertNotIn("unaccent", definitions)
 
     def test_other_keys(self):
         Person = self.Person

@@ -9,7 +9,10 @@
   accent-free, space-collapsed form of a name; ``tools.names.name_key`` is its Python twin;
 - ``sp_name_from_word(text, n)``: that form from its n-th word on ('nguyen van an', 2 ->
   'van an'), so that b-tree indexes on it answer "a word of the name starts with ..." as a
-  range scan (see ``sp.individual``'s name search).
+  range scan (see ``sp.individual``'s name search);
+- ``sp_key_from_word(key, n)``: the same from an accent-free key already computed (the stored
+  column ``sp_individual.name_key``): plain string functions, no ``unaccent`` again, and not
+  STRICT so that PostgreSQL inlines it (in index expressions too).
 """
 from odoo.tools import SQL
 
@@ -51,12 +54,39 @@ def ensure_unaccent_lower(cr):
         fn=SQL.identifier(schema, "unaccent"),
         dict=f"{schema}.unaccent",
     ))
+    cr.execute("""
+        CREATE OR REPLACE FUNCTION sp_key_from_word(text, integer) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+            SELECT array_to_string((string_to_array($1, ' '))[$2:], ' ')
+        $fn$
+    """)
 
 
-def create_index(cr, name, table, expression, method="btree", where=None):
-    """CREATE INDEX IF NOT EXISTS with a fixed (trusted) expression."""
+def create_index(cr, name, table, expression, method="btree", where=None, marker=None):
+    """CREATE INDEX IF NOT EXISTS with a fixed (trusted) expression. With ``marker``, an
+    index of that name whose definition does not contain it, or is partial when it should
+    not be or the reverse (an older definition), is dropped and built again."""
+    if marker:
+        cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        row = cr.fetchone()
+        if row and (marker not in row[0] or (" WHERE " in row[0]) != bool(where)):
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
     cr.execute(SQL(
         "CREATE INDEX IF NOT EXISTS %s ON %s USING %s (%s)%s",
         SQL.identifier(name), SQL.identifier(table), SQL(method), SQL(expression),
         SQL(" WHERE %s", SQL(where)) if where else SQL(""),
     ))
+
+
+def analyze_registry(cr, households=True, people=True):
+    """Fresh planner statistics for the columns the registry's bulk joins use.
+
+    Bulk loads make the tables grow faster than autovacuum analyses them, and plans made for
+    the old size turn joins quadratic. Listing the columns keeps this cheap: PostgreSQL then
+    samples only them and skips the statistics of expression indexes."""
+    if households:
+        cr.execute("ANALYZE sp_household (id, code, external_ref, commune_id, area_id, "
+                   "head_id, active)")
+    if people:
+        cr.execute("ANALYZE sp_individual (id, household_id, id_number, legacy_id_number, "
+                   "commune_id, area_id, birth_year, name_key, relationship, active)")
