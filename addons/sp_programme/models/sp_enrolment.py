@@ -157,8 +157,12 @@ class SpEnrolment(models.Model):
                                           tracking=True)
     termination_date = fields.Date("Event date", readonly=True, copy=False)
     rejection_reason = fields.Text(readonly=True, copy=False)
-    transferred_from_id = fields.Many2one("sp.enrolment", readonly=True, copy=False)
-    transferred_to_id = fields.Many2one("sp.enrolment", readonly=True, copy=False)
+    # Indexed: deleting an enrolment looks up the enrolments pointing at it (without the
+    # index, a scan of the whole table per deleted row).
+    transferred_from_id = fields.Many2one("sp.enrolment", readonly=True, copy=False,
+                                          index="btree_not_null")
+    transferred_to_id = fields.Many2one("sp.enrolment", readonly=True, copy=False,
+                                        index="btree_not_null")
     funeral_amount = fields.Float("Funeral support", digits=(16, 0), readonly=True, copy=False)
     funeral_period = fields.Date("Funeral support paid in", readonly=True, copy=False)
     arrears_from = fields.Date(

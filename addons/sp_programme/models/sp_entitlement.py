@@ -8,6 +8,8 @@ from ..tools.rules import month_start, vnd
 from ..tools.sql import drop_foreign_keys, drop_indexes, no_jit
 from .sp_enrolment import PAYABLE_STATES
 
+# Above this many rows written for a month, the planner gets fresh statistics of the table.
+ANALYZE_ROWS = 10_000
 # Temporary tables of one computation, in the order they are built.
 _TEMP_TABLES = ("sp_ent_scope", "sp_ent_need", "sp_ent_ex", "sp_ent_band", "sp_ent_level",
                 "sp_ent_cat", "sp_ent_line", "sp_ent_multi", "sp_ent_pline", "sp_ent_due",
@@ -555,6 +557,10 @@ class SpEntitlement(models.Model):
                     EXCLUDED.arrears_amount, EXCLUDED.oneoff_amount, EXCLUDED.arrears_from,
                     EXCLUDED.breakdown)
             """, M=period, uid=self.env.uid))
+        if cr.rowcount >= ANALYZE_ROWS:
+            # Fresh statistics for what reads the month next (payment lines): on a young table
+            # the planner would take the rows just written for none (4 times slower at 1M).
+            cr.execute("ANALYZE sp_entitlement")
         # Arrears by month: replaced for the draft rows of the scope (few: retroactive cases).
         cr.execute(SQL(
             """
