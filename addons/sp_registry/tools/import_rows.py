@@ -49,6 +49,7 @@ AREA_FIELDS = ("province_code", "commune_code", "province_name", "district_name"
                "village")
 HOUSEHOLD_FIELDS = AREA_FIELDS + ("street", "poverty_status")
 TOTAL_WORDS = {"tong cong", "tong", "cong", "total", "tong so"}
+TOTAL_LENGTH = 20  # "Tổng cộng:" and the like, with spaces and punctuation
 
 
 class StagedHousehold:
@@ -139,8 +140,9 @@ class RowBuilder:
 
     def _is_total_row(self, cells):
         name = cells.get("name")
-        return (isinstance(name, str) and header_key(name) in TOTAL_WORDS
-                and "id_number" not in cells)
+        # short names only: folding every name would also fill header_key's cache with them
+        return (isinstance(name, str) and len(name) <= TOTAL_LENGTH
+                and "id_number" not in cells and header_key(name) in TOTAL_WORDS)
 
     def _household_for(self, number, cells, relationship):
         code = self._text(cells, "household_code")
