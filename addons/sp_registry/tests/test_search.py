@@ -88,6 +88,29 @@ class TestSearch(RegistryFixtures, TransactionCase):
         definitions = " ".join(row[0] for row in self.env.cr.fetchall())
         self.assertNotIn("unaccent", definitions)
 
+    def test_interactive_reads_without_parallel_workers(self):
+        """The People list, a person field's search and the finder run without parallel
+        workers, and leave the transaction's setting as it was."""
+        cr = self.env.cr
+
+        def setting():
+            cr.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+            return cr.fetchone()[0]
+
+        cr.execute("SET LOCAL max_parallel_workers_per_gather = 3")
+        with self.Person._sp_serial_reads():
+            self.assertEqual(setting(), "0")
+        self.assertEqual(setting(), "3")
+        result = self.Person.web_search_read([("name", "ilike", "an")], {"name": {}},
+                                             limit=80, count_limit=10001)
+        self.assertIn(self.head_a1.id, [r["id"] for r in result["records"]])
+        self.assertIn(self.head_a1.id, [r[0] for r in self.Person.name_search("van an")])
+        self.assertIn(self.head_a1, self.Person._sp_find("Nguyen Van An")[0])
+        self.assertEqual(setting(), "3")
+        with self.assertRaises(UserError), self.Person._sp_serial_reads():
+            self.Person._sp_find("")
+        self.assertEqual(setting(), "3")
+
     def test_other_keys(self):
         Person = self.Person
         self.head_a1.phone = "0912345678"
