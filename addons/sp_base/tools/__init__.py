@@ -1,1 +1,2 @@
 from .xlsx import SpXlsxWriter, csv_safe
+from .sql import drop_foreign_keys

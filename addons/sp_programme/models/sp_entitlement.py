@@ -4,8 +4,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from odoo.addons.sp_base.tools import drop_foreign_keys
+
 from ..tools.rules import month_start, vnd
-from ..tools.sql import drop_foreign_keys, drop_indexes, no_jit
+from ..tools.sql import drop_indexes, no_jit
 from .sp_enrolment import PAYABLE_STATES
 
 # Above this many rows written for a month, the planner gets fresh statistics of the table.

@@ -1,6 +1,8 @@
 from odoo import fields, models
 
-from ..tools.sql import drop_foreign_keys, drop_indexes
+from odoo.addons.sp_base.tools import drop_foreign_keys
+
+from ..tools.sql import drop_indexes
 
 
 class SpEntitlementArrear(models.Model):

@@ -1,7 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from ..tools.sql import drop_foreign_keys, drop_indexes, no_jit
+from odoo.addons.sp_base.tools import drop_foreign_keys
+
+from ..tools.sql import drop_indexes, no_jit
 
 
 class SpScreeningCandidate(models.Model):

@@ -18,39 +18,7 @@ def no_jit(cr):
         cr.execute("SELECT set_config('jit', %s, true)", [previous])
 
 
-def drop_foreign_keys(model, columns):
-    """Drop the foreign keys of ``columns`` on a table written by hundreds of thousands of rows
-    per statement, where every check is certain to pass: PostgreSQL checks a key row by row
-    (about 5 microseconds each), more than writing the row itself.
-
-    Two kinds of columns qualify: values copied from another row that holds them under its own
-    key (an entitlement copies its enrolment's programme, person, office and area: the enrolment
-    cannot lose them while it exists, and its deletion cascades to the copy), and the author
-    columns (``create_uid``, ``write_uid``: one value, the user running the statement, in every
-    row; Odoo reads the id of a user deleted since as empty).
-
-    Call from the model's ``init()``: Odoo queues the keys it expects in its post-init steps and
-    creates the missing ones after them; the step queued here takes these off its list.
-    """
-    model.pool.post_init(_forget_foreign_keys, model.pool, model._table, columns)
-    cr = model.env.cr
-    cr.execute(SQL(
-        """SELECT c.conname FROM pg_constraint c
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
-            WHERE c.contype = 'f' AND c.conrelid = %s::regclass AND a.attname = ANY(%s)""",
-        model._table, list(columns)))
-    for (name,) in cr.fetchall():
-        cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(model._table),
-                       SQL.identifier(name)))
-
-
 def drop_indexes(cr, names):
     """Drop indexes no longer declared (Odoo keeps an index whose field stopped asking for one)."""
     for name in names:
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
-
-
-def _forget_foreign_keys(registry, table, columns):
-    expected = getattr(registry, "_foreign_keys", None)
-    for column in columns if expected is not None else ():
-        expected.pop((table, column), None)
