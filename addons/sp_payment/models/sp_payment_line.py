@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from odoo.addons.sp_base.tools import drop_foreign_keys
+
 from .sp_payment_agency import METHODS
 
 LINE_STATES = [
@@ -47,7 +49,9 @@ class SpPaymentLine(models.Model):
         compute="_compute_reference", search="_search_reference",
         help="The line's reference on the agency list: month and enrolment, YYYYMM-0000012345.",
     )
-    cycle_id = fields.Many2one("sp.payment.cycle", required=True, index=True, ondelete="cascade")
+    # indexed with the batch and the line id (init): a cycle's lines are read in pages in the
+    # model's order
+    cycle_id = fields.Many2one("sp.payment.cycle", required=True, ondelete="cascade")
     # a cycle is one office's month: its index serves the office's lines, no second index
     company_id = fields.Many2one(index=False)
     # indexed with the line id (init): the agency list is read in pages of a batch
@@ -97,6 +101,12 @@ class SpPaymentLine(models.Model):
 
     def init(self):
         cr = self.env.cr
+        # The office and the area are copies of the cycle's and the enrolment's (which keep
+        # them under their own keys): no check per line of a million-line month.
+        drop_foreign_keys(self, ["company_id", "area_id"])
+        cr.execute("DROP INDEX IF EXISTS sp_payment_line__cycle_id_index")
+        cr.execute("CREATE INDEX IF NOT EXISTS sp_payment_line_cycle_id_idx "
+                   "ON sp_payment_line (cycle_id, batch_id, id)")
         cr.execute("CREATE INDEX IF NOT EXISTS sp_payment_line_batch_id_idx "
                    "ON sp_payment_line (batch_id, id)")
         # carry-forward and non-collection look for the unpaid lines only
