@@ -2,7 +2,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.sql import analyze_registry, create_index, ensure_unaccent_lower
+from odoo.addons.sp_base.tools import drop_foreign_keys
+
+from ..tools.sql import (
+    REGISTRY_COPIED_KEYS,
+    analyze_registry,
+    create_index,
+    ensure_unaccent_lower,
+)
 
 POVERTY_STATUSES = [
     ("poor", "Poor"),
@@ -62,6 +69,8 @@ class SpHousehold(models.Model):
 
     def init(self):
         ensure_unaccent_lower(self.env.cr)
+        # no check per row of a provincial list for keys that cannot fail
+        drop_foreign_keys(self, REGISTRY_COPIED_KEYS)
         # One counter per commune, bumped by the set-based code assignment (a row lock per
         # commune serialises concurrent registrations in that commune only).
         self.env.cr.execute("""

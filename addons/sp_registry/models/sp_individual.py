@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.sp_base.tools import drop_foreign_keys
+
 from ..tools import (
     name_key,
     normalize_id_number,
@@ -16,7 +18,12 @@ from ..tools import (
     validate_legacy_id_number,
     validate_phone,
 )
-from ..tools.sql import analyze_registry, create_index, ensure_unaccent_lower
+from ..tools.sql import (
+    REGISTRY_COPIED_KEYS,
+    analyze_registry,
+    create_index,
+    ensure_unaccent_lower,
+)
 
 RELATIONSHIPS = [
     ("head", "Head of household"),
@@ -163,6 +170,8 @@ class SpIndividual(models.Model):
     def init(self):
         cr = self.env.cr
         ensure_unaccent_lower(cr)
+        # no check per row of a provincial list for keys that cannot fail
+        drop_foreign_keys(self, REGISTRY_COPIED_KEYS)
         # Indexes no lookup uses (a few values each: a search on them reads a large share of
         # the table, which a scan does better), each costing every insert: see README.
         for name in OBSOLETE_INDEXES:

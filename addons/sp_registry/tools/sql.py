@@ -16,6 +16,10 @@
 """
 from odoo.tools import SQL
 
+# Keys of the registry tables not checked by PostgreSQL (sp_base.tools.drop_foreign_keys): the
+# commune and province are copies of the area's, the authors the user running the statement.
+REGISTRY_COPIED_KEYS = ("commune_id", "province_id", "create_uid", "write_uid")
+
 
 def ensure_unaccent_lower(cr):
     cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
