@@ -113,6 +113,7 @@ def run(env, ctx):
         for kind, start in (("csv", 0), ("xlsx", 100000)):
             # Each list is imported into the same registry, as its own upload would be: what
             # the previous one wrote (and its re-import updated) is rolled back first.
+            env.flush_all()
             env.cr.execute("SAVEPOINT bench_import_list")
             path = os.path.join(folder, "province_list.%s" % kind)
             write_synthetic_list(path, synthetic_rows(households, COMMUNES, start=start))
@@ -141,5 +142,6 @@ def run(env, ctx):
                     record.action_import()
                 assert record.person_update_count == people and not record.person_new_count
                 ctx.report("import.reimport", people / max(again.seconds, 1e-9), "people/s")
+            env.flush_all()
             env.cr.execute("ROLLBACK TO SAVEPOINT bench_import_list")
-            env.invalidate_all(flush=False)
+            env.invalidate_all()
