@@ -29,27 +29,11 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command
 from odoo.tools import SQL
 
-from odoo.addons.sp_base.tools import SpXlsxWriter
+from odoo.addons.sp_base.tools import SpXlsxWriter, process_cpu_seconds
 from odoo.addons.sp_payment.models.sp_payment_batch import LIST_COLUMNS
 
 BATCH_LINES = 100_000
 LEVEL = 500_000
-
-
-def _backend_cpu(pid):
-    """CPU seconds used so far by a database backend (NaN when its /proc entry is not here)."""
-    try:
-        with open("/proc/%d/stat" % pid) as stat:
-            ticks = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_seconds(cr):
-    """CPU seconds used so far by this process and its database backend."""
-    cr.execute("SELECT pg_backend_pid()")
-    return time.process_time() + _backend_cpu(cr.fetchone()[0])
 
 
 def _fixture(env, communes_count):
@@ -162,14 +146,13 @@ def _setup(env, ctx, lines):
 
 
 def _generate(env, ctx, cycle, lines):
-    cpu = _cpu_seconds(env.cr)
-    with ctx.timer() as t:
+    with ctx.timer(env.cr) as t:
         added = cycle._sp_generate(compute=False)
-    cpu = _cpu_seconds(env.cr) - cpu
     ctx.report("payment.generate.lines", added, "lines")
     ctx.report("payment.generate.seconds", t.seconds, "s")
-    ctx.report("payment.generate.cpu_seconds", cpu, "s (process + database backend)")
-    ctx.report("payment.generate.lines_per_cpu_s", added / max(cpu, 1e-9), "lines/s")
+    if t.cpu is not None:
+        ctx.report("payment.generate.cpu_seconds", t.cpu, "s (process + database backend)")
+        ctx.report("payment.generate.lines_per_cpu_s", added / max(t.cpu, 1e-9), "lines/s")
     ctx.report("payment.generate.load_average", os.getloadavg()[0], "(1 min, 2 cores shared)")
     # the per-record path on a sample of the same lines: remove them, create them again
     sample = ctx.size(2000, 200)
@@ -193,7 +176,7 @@ def _export(env, ctx, batch, path):
     env.flush_all()
     env.cr.execute("SELECT pg_backend_pid()")
     backend_pid = env.cr.fetchone()[0]
-    backend = _backend_cpu(backend_pid)
+    backend = process_cpu_seconds(backend_pid)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -209,7 +192,8 @@ def _export(env, ctx, batch, path):
             os._exit(code)
     os.close(write_fd)
     _pid, status, usage = os.wait4(pid, 0)
-    backend = _backend_cpu(backend_pid) - backend
+    after = process_cpu_seconds(backend_pid)
+    backend = after - backend if None not in (after, backend) else float("nan")
     data = os.read(read_fd, 100).decode().split()
     os.close(read_fd)
     if status != 0 or len(data) != 1:
@@ -254,28 +238,26 @@ def _import(env, ctx, cycle, batch, workdir):
     result = Result.create({"cycle_id": cycle.id, "file": base64.b64encode(data),
                             "file_name": "ket_qua.xlsx"})
     env.flush_all()
-    cpu = _cpu_seconds(env.cr)
-    with ctx.timer() as t:
+    with ctx.timer(env.cr) as t:
         result.action_import()
         env.flush_all()
-    cpu = _cpu_seconds(env.cr) - cpu
     ctx.report("payment.import_xlsx.rows", result.row_count, "rows")
     ctx.report("payment.import_xlsx.applied", result.applied_count, "rows")
     ctx.report("payment.import_xlsx.seconds", t.seconds, "s")
     ctx.report("payment.import_xlsx.rows_per_s", result.row_count / max(t.seconds, 1e-9), "rows/s")
-    ctx.report("payment.import_xlsx.cpu_seconds", cpu, "s (process + database backend)")
+    if t.cpu is not None:
+        ctx.report("payment.import_xlsx.cpu_seconds", t.cpu, "s (process + database backend)")
     ctx.report("payment.import_xlsx.load_average", os.getloadavg()[0], "(1 min)")
     # the same rows again as CSV: recognised as already applied, nothing changes
     data = batch._export_csv()
     again = Result.create({"cycle_id": cycle.id, "file": base64.b64encode(data),
                            "file_name": "ket_qua.csv"})
-    cpu = _cpu_seconds(env.cr)
-    with ctx.timer() as t:
+    with ctx.timer(env.cr) as t:
         again.action_import()
         env.flush_all()
-    cpu = _cpu_seconds(env.cr) - cpu
     ctx.report("payment.import_csv.seconds", t.seconds, "s")
-    ctx.report("payment.import_csv.cpu_seconds", cpu, "s (process + database backend)")
+    if t.cpu is not None:
+        ctx.report("payment.import_csv.cpu_seconds", t.cpu, "s (process + database backend)")
     ctx.report("payment.import_csv.rows_per_s", again.row_count / max(t.seconds, 1e-9), "rows/s")
 
 

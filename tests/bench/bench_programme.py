@@ -18,25 +18,12 @@ that does not depend on what else the shared machine runs) and the load average 
 import datetime
 import os
 import random
-import time
 from contextlib import contextmanager
 
 from odoo import Command
 from odoo.tools import SQL
 
 PERIOD = datetime.date(2026, 10, 1)
-
-
-def _cpu_seconds(env):
-    """CPU seconds used so far by this process and its database backend (None when the
-    backend's /proc entry cannot be read, e.g. a remote server)."""
-    env.cr.execute("SELECT pg_backend_pid()")
-    try:
-        with open("/proc/%d/stat" % env.cr.fetchone()[0]) as stat:
-            ticks = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return time.process_time() + (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _cpu_ratio(ctx, name, count, fast, slow_count, slow):
@@ -48,13 +35,9 @@ def _cpu_ratio(ctx, name, count, fast, slow_count, slow):
 @contextmanager
 def _timed(env, ctx, name):
     """``ctx.timer()`` that also reports ``<name>.cpu_seconds`` and ``<name>.load_average``."""
-    before = _cpu_seconds(env)
-    with ctx.timer() as timer:
+    with ctx.timer(env.cr) as timer:
         yield timer
-    after = _cpu_seconds(env)
-    timer.cpu = None
-    if before is not None and after is not None:
-        timer.cpu = after - before
+    if timer.cpu is not None:
         ctx.report("%s.cpu_seconds" % name, timer.cpu, "s (process + database backend)")
     ctx.report("%s.load_average" % name, os.getloadavg()[0], "(1 min, 2 cores shared)")
 

@@ -36,6 +36,7 @@ PARAM_BUILD = "sp_demo.bench_build"
 
 class Timer:
     seconds = 0.0
+    cpu = None  # CPU seconds of this process and the database backend, when asked and readable
 
 
 class Context:
@@ -53,13 +54,21 @@ class Context:
         self.figures.append({"bench": self.current, "name": name, "value": value, "unit": unit})
 
     @contextmanager
-    def timer(self):
+    def timer(self, cr=None):
+        """Wall seconds of the block; with a cursor, also the CPU seconds of this process and
+        that cursor's database backend (``timer.cpu``, None when they cannot be read)."""
+        from odoo.addons.sp_base.tools import cpu_seconds  # noqa: PLC0415 - addons path set late
+
         timer = Timer()
+        cpu = cpu_seconds(cr) if cr is not None else None
         start = time.perf_counter()
         try:
             yield timer
         finally:
             timer.seconds = time.perf_counter() - start
+            if cpu is not None:
+                after = cpu_seconds(cr)
+                timer.cpu = after - cpu if after is not None else None
 
     def size(self, full, smoke):
         return smoke if self.smoke else full

@@ -3,7 +3,6 @@ import io
 import itertools
 import json
 import logging
-import os
 import time
 from collections import Counter
 from operator import itemgetter
@@ -16,6 +15,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
+from odoo.addons.sp_base.tools import cpu_seconds
 from odoo.addons.sp_registry.models.sp_individual import age_band_of
 from odoo.addons.sp_registry.tools import PROVINCE_ID_CODES
 
@@ -120,7 +120,7 @@ class SpDemoGenerator(models.AbstractModel):
                 (people and people < 0):
             raise UserError(_("Say how many households or people to generate (a positive number)."))
         started = time.perf_counter()
-        cpu_started = _cpu_seconds(self.env.cr)
+        cpu_started = cpu_seconds(self.env.cr)
         provinces = tuple(provinces or PILOT_PROVINCES)
         builder = self._builder(seed, provinces, ref_date, communes)
         _restore_indexes(self.env)
@@ -148,7 +148,7 @@ class SpDemoGenerator(models.AbstractModel):
                          done_people, done_people / (time.perf_counter() - started))
         writer.finish()
         seconds = time.perf_counter() - started
-        cpu = _cpu_seconds(self.env.cr)
+        cpu = cpu_seconds(self.env.cr)
         # The registry's own CPU time; the stages report theirs.
         cpu = round(cpu - cpu_started, 1) if cpu is not None and cpu_started is not None else None
         stages = self._run_stages(seed)
@@ -196,12 +196,12 @@ class SpDemoGenerator(models.AbstractModel):
         done = {}
         for name, function in self._optional_stages():
             started = time.perf_counter()
-            cpu = _cpu_seconds(self.env.cr)
+            cpu = cpu_seconds(self.env.cr)
             figures = function(self, seed)
             if figures:
                 done[name] = dict(figures, seconds=round(time.perf_counter() - started, 2))
                 if cpu is not None:
-                    done[name]["cpu_seconds"] = round(_cpu_seconds(self.env.cr) - cpu, 1)
+                    done[name]["cpu_seconds"] = round(cpu_seconds(self.env.cr) - cpu, 1)
                 _logger.info("sp_demo: %s: %s", name, done[name])
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -312,20 +312,6 @@ class SpDemoGenerator(models.AbstractModel):
     def _record_run(self, run):
         runs = self._runs() + [run]
         self.env["ir.config_parameter"].sudo().set_param(PARAM_RUNS, json.dumps(runs))
-
-
-def _cpu_seconds(cr):
-    """CPU seconds used so far by this process and its database backend (None when the
-    backend's /proc entry cannot be read, e.g. a remote server): a figure that does not depend
-    on what else the machine runs."""
-    cr.execute("SELECT pg_backend_pid()")
-    try:
-        with open("/proc/%d/stat" % cr.fetchone()[0]) as stat:
-            ticks = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    backend = (int(ticks[11]) + int(ticks[12])) / os.sysconf("SC_CLK_TCK")
-    return time.process_time() + backend
 
 
 def _take(households, count, budget=None):
