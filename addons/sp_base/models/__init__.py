@@ -3,3 +3,4 @@ from . import sp_area_succession
 from . import sp_access_mixin
 from . import res_company
 from . import res_users
+from . import sp_commune_mixin

@@ -48,7 +48,7 @@ NEW_REFERENCE = "/"
 class SpGrievance(models.Model):
     _name = "sp.grievance"
     _description = "Grievance"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sp.access.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sp.access.mixin", "sp.commune.mixin"]
     _order = "priority desc, date_received desc, id desc"
 
     name = fields.Char(
@@ -133,13 +133,8 @@ class SpGrievance(models.Model):
         precompute=True, tracking=True,
         domain="[('level', 'in', ('commune', 'village')), ('scheme', '=', '2025')]",
     )
-    commune_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
-    )
-    province_id = fields.Many2one(
-        "sp.area", string="Province", compute="_compute_commune_id", store=True, index=True,
-        precompute=True,
-    )
+    commune_id = fields.Many2one(index=True)
+    province_id = fields.Many2one(index=True)
     company_id = fields.Many2one(tracking=True)
 
     # Clocks
@@ -275,13 +270,6 @@ class SpGrievance(models.Model):
             area = ticket.household_id.area_id or ticket.individual_id.area_id
             if area:
                 ticket.area_id = area
-
-    @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
-    def _compute_commune_id(self):
-        for ticket in self:
-            area = ticket.area_id
-            ticket.commune_id = area.parent_id if area.level == "village" else area
-            ticket.province_id = area.province_id
 
     @api.depends("date_received")
     def _compute_date_level_start(self):

@@ -80,7 +80,7 @@ class SpEnrolment(models.Model):
 
     _name = "sp.enrolment"
     _description = "Enrolment"
-    _inherit = ["sp.access.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["sp.access.mixin", "sp.commune.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _rec_names_search = ["individual_id", "household_id"]
 
@@ -101,10 +101,8 @@ class SpEnrolment(models.Model):
         string="Commune / village",
         help="The commune that manages this enrolment; a transfer opens a new enrolment in the "
         "new commune.")
-    commune_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True)
-    province_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True)
+    commune_id = fields.Many2one(index=True)
+    province_id = fields.Many2one(index=True)
     date_start = fields.Date(
         "Entitled from", tracking=True, copy=False,
         help="First month paid. Set by the decision (its month by default); an earlier month "
@@ -243,13 +241,6 @@ class SpEnrolment(models.Model):
             beneficiary = enrolment.individual_id or enrolment.household_id
             if beneficiary:
                 enrolment.area_id = beneficiary.area_id
-
-    @api.depends("area_id")
-    def _compute_commune_id(self):
-        for enrolment in self:
-            area = enrolment.area_id
-            enrolment.commune_id = area.parent_id if area.level == "village" else area
-            enrolment.province_id = area.province_id
 
     @api.depends("individual_id")
     def _compute_from_person(self):

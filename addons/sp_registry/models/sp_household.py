@@ -22,7 +22,7 @@ POVERTY_STATUSES = [
 class SpHousehold(models.Model):
     _name = "sp.household"
     _description = "Household"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.access.mixin", "sp.commune.mixin", "mail.thread"]
     _order = "code desc, id desc"
     _rec_names_search = ["code", "head_id.name"]
 
@@ -40,13 +40,7 @@ class SpHousehold(models.Model):
         domain="[('level', 'in', ('commune', 'village')), ('scheme', '=', '2025')]",
     )
     company_id = fields.Many2one(tracking=True)
-    commune_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, index=True, precompute=True,
-        help="The commune of the household's area (the area itself or the parent of a village).",
-    )
-    province_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, precompute=True,
-    )
+    commune_id = fields.Many2one(index=True)
     street = fields.Char("Hamlet / street", tracking=True, help="Hamlet, group, house number, street.")
     head_id = fields.Many2one(
         "sp.individual", string="Head", tracking=True, index="btree_not_null",
@@ -86,13 +80,6 @@ class SpHousehold(models.Model):
         for name in ("sp_household__code_index", "sp_household__poverty_status_index",
                      "sp_household__province_id_index"):
             self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
-
-    @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
-    def _compute_commune_id(self):
-        for household in self:
-            area = household.area_id
-            household.commune_id = area.parent_id if area.level == "village" else area
-            household.province_id = area.province_id
 
     @api.depends("member_ids")
     def _compute_member_count(self):

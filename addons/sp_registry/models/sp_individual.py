@@ -88,7 +88,7 @@ def age_band_of(age):
 class SpIndividual(models.Model):
     _name = "sp.individual"
     _description = "Person"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.access.mixin", "sp.commune.mixin", "mail.thread"]
     _order = "name, id"
     _rec_names_search = ["name", "id_number"]
 
@@ -108,12 +108,6 @@ class SpIndividual(models.Model):
         "set it directly.",
     )
     company_id = fields.Many2one(tracking=True)
-    commune_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, precompute=True,
-    )
-    province_id = fields.Many2one(
-        "sp.area", compute="_compute_commune_id", store=True, precompute=True,
-    )
     gender = fields.Selection(
         [("male", "Male"), ("female", "Female")], string="Sex", required=True, tracking=True,
     )
@@ -209,13 +203,6 @@ class SpIndividual(models.Model):
                      "commune_id, birth_year")
 
     # ------------------------------------------------------------------ computes
-    @api.depends("area_id", "area_id.parent_id", "area_id.province_id")
-    def _compute_commune_id(self):
-        for person in self:
-            area = person.area_id
-            person.commune_id = area.parent_id if area.level == "village" else area
-            person.province_id = area.province_id
-
     @api.depends("household_id.head_id")
     def _compute_is_head(self):
         for person in self:
