@@ -65,3 +65,14 @@ class SpFixtures:
 
 class SpCommon(SpFixtures, TransactionCase):
     pass
+
+
+class SpRpcMixin:
+    """For an HttpCase: ``_rpc(user, model, method, *args, **kwargs)`` calls the model over
+    XML-RPC as ``user`` (logged in with its password, which the fixtures set to the login)."""
+
+    def _rpc(self, user, model, method, *args, **kwargs):
+        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
+        self.assertEqual(uid, user.id)
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs)

@@ -1,5 +1,24 @@
 """Database helpers shared by the suite's set-based writers."""
+from contextlib import contextmanager
+
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR
+
 from odoo.tools import SQL
+
+
+@contextmanager
+def local_setting(cr, name, value):
+    """A PostgreSQL setting for the statements of the block (``SET LOCAL``: this transaction
+    only), then back to what it was. After an SQL error the transaction is lost anyway: the
+    setting is not restored, so that no statement masks the error."""
+    cr.execute("SELECT current_setting(%s)", [name])
+    previous = cr.fetchone()[0]
+    cr.execute("SELECT set_config(%s, %s, true)", [name, value])
+    try:
+        yield
+    finally:
+        if cr._cnx.get_transaction_status() != TRANSACTION_STATUS_INERROR:
+            cr.execute("SELECT set_config(%s, %s, true)", [name, previous])
 
 
 def drop_foreign_keys(model, columns):

@@ -11,6 +11,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.sp_base.tests.common import SpRpcMixin
+
 from .common import CollaboratorFixtures
 
 
@@ -186,13 +188,7 @@ class TestCollaboratorAccessOrm(AccessFixture, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCollaboratorAccessRpc(AccessFixture, HttpCase):
-    def _rpc(self, user, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
-        self.assertEqual(uid, user.id)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs)
-
+class TestCollaboratorAccessRpc(SpRpcMixin, AccessFixture, HttpCase):
     def _call_kw(self, model, method, args, kwargs=None):
         response = self.url_open("/web/dataset/call_kw", data=json.dumps({
             "jsonrpc": "2.0", "method": "call", "id": 1,

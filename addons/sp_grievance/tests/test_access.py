@@ -3,6 +3,8 @@ every role; confidential tickets; agents never edit the registry."""
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
+from odoo.addons.sp_base.tests.common import SpRpcMixin
+
 from .common import GrievanceFixtures
 
 
@@ -148,13 +150,7 @@ class TestGrievanceAccessOrm(AccessFixture, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestGrievanceAccessRpc(AccessFixture, HttpCase):
-    def _rpc(self, user, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
-        self.assertEqual(uid, user.id)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs)
-
+class TestGrievanceAccessRpc(SpRpcMixin, AccessFixture, HttpCase):
     def test_xmlrpc_read_scope(self):
         for user in self.users:
             with self.subTest(user=user.login):

@@ -3,6 +3,8 @@ import base64
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
+from odoo.addons.sp_base.tests.common import SpRpcMixin
+
 from .common import PaymentFixtures
 
 MODELS = ["sp.payment.cycle", "sp.payment.batch", "sp.payment.line"]
@@ -139,13 +141,7 @@ class TestPaymentAccess(AccessFixture, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPaymentAccessRpc(AccessFixture, HttpCase):
-    def _rpc(self, user, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
-        self.assertEqual(uid, user.id)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs)
-
+class TestPaymentAccessRpc(SpRpcMixin, AccessFixture, HttpCase):
     def test_xmlrpc_read_scope(self):
         for user in (self.agency_user, self.bank_user, self.officer_a1, self.manager_b,
                      self.auditor_a):

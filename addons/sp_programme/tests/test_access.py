@@ -6,6 +6,8 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
+from odoo.addons.sp_base.tests.common import SpRpcMixin
+
 from .common import ProgrammeFixtures, month
 
 
@@ -143,13 +145,7 @@ class TestAccessOrm(AccessFixture, TransactionCase):
 
 @freeze_time("2026-11-20")
 @tagged("post_install", "-at_install")
-class TestAccessRpc(AccessFixture, HttpCase):
-    def _rpc(self, user, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
-        self.assertEqual(uid, user.id)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs)
-
+class TestAccessRpc(SpRpcMixin, AccessFixture, HttpCase):
     def test_rpc_read_scope_per_role(self):
         for user in (self.officer_a1, self.manager_a, self.central_officer, self.auditor_a,
                      self.agent):

@@ -1,21 +1,14 @@
 """Database helpers of the set-based steps."""
-from contextlib import contextmanager
-
 from odoo.tools import SQL
 
+from odoo.addons.sp_base.tools import local_setting
 
-@contextmanager
+
 def no_jit(cr):
     """PostgreSQL's JIT compiles the big analytical statements of a computation for seconds
     to save milliseconds (their cost estimates are high, their run is short): off for the
-    block, then back to what it was (``SET LOCAL``: this transaction only)."""
-    cr.execute("SELECT current_setting('jit')")
-    previous = cr.fetchone()[0]
-    cr.execute("SELECT set_config('jit', 'off', true)")
-    try:
-        yield
-    finally:
-        cr.execute("SELECT set_config('jit', %s, true)", [previous])
+    block (``with no_jit(cr):``), then back to what it was."""
+    return local_setting(cr, "jit", "off")
 
 
 def drop_indexes(cr, names):

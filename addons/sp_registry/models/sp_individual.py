@@ -2,13 +2,12 @@ import contextlib
 import re
 
 from dateutil.relativedelta import relativedelta
-from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.sp_base.tools import drop_foreign_keys
+from odoo.addons.sp_base.tools import drop_foreign_keys, local_setting
 
 from ..tools import (
     name_key,
@@ -314,17 +313,8 @@ class SpIndividual(models.Model):
         read a few thousand rows at most, and starting workers costs more than it saves
         (1,000,000 people, a given name alone: 94 ms -> 36 ms at p50). Bulk statements of the
         same transaction keep the setting they had."""
-        cr = self.env.cr
-        cr.execute("SELECT current_setting('max_parallel_workers_per_gather')")
-        previous = cr.fetchone()[0]
-        cr.execute("SELECT set_config('max_parallel_workers_per_gather', '0', true)")
-        try:
+        with local_setting(self.env.cr, "max_parallel_workers_per_gather", "0"):
             yield
-        finally:
-            # (after an SQL error the transaction is lost anyway: no statement to mask it)
-            if cr._cnx.get_transaction_status() != TRANSACTION_STATUS_INERROR:
-                cr.execute("SELECT set_config('max_parallel_workers_per_gather', %s, true)",
-                           [previous])
 
     @api.model
     def web_search_read(self, domain, specification, offset=0, limit=None, order=None,

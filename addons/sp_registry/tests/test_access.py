@@ -3,6 +3,8 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
+from odoo.addons.sp_base.tests.common import SpRpcMixin
+
 from .common import RegistryFixtures
 
 MODELS = ("sp.household", "sp.individual", "sp.registry.event", "sp.registry.duplicate",
@@ -181,13 +183,7 @@ class TestRegistryAccessOrm(AccessFixture, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRegistryAccessRpc(AccessFixture, HttpCase):
-    def _rpc(self, user, model, method, *args, **kwargs):
-        uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, user.login, user.login, {})
-        self.assertEqual(uid, user.id)
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, uid, user.login, model, method, list(args), kwargs)
-
+class TestRegistryAccessRpc(SpRpcMixin, AccessFixture, HttpCase):
     def test_xmlrpc_read_scope(self):
         for user in (self.officer_a1, self.manager_a, self.central_officer, self.auditor_a,
                      self.agent):
