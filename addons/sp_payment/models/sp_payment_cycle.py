@@ -669,8 +669,8 @@ class SpPaymentCycle(models.Model):
             lambda u: self.company_id in u.company_ids and not u.share)
         user = managers.filtered(lambda u: u.company_id == self.company_id and not u.sp_area_ids)[:1] \
             or managers[:1] or self.env.user
-        for enrolment in enrolments.filtered(lambda e: e.id not in proposed):
-            enrolment.activity_schedule(
-                "sp_payment.mail_activity_type_not_collected", note=reason, user_id=user.id,
-                summary=_("Suspend: benefit not collected 3 months"),
-            )
+        # one create for all of them (activity_schedule writes the whole recordset at once)
+        enrolments.filtered(lambda e: e.id not in proposed).activity_schedule(
+            "sp_payment.mail_activity_type_not_collected", note=reason, user_id=user.id,
+            summary=_("Suspend: benefit not collected 3 months"),
+        )
