@@ -1,7 +1,7 @@
 {
     "name": "Social Protection: Base",
     "summary": "Roles, province offices, administrative areas, company/area access, XLSX writer",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "SP MIS",

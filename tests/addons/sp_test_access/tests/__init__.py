@@ -1,1 +1,2 @@
 from . import test_access
+from . import test_step_guard
