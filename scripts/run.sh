@@ -92,19 +92,20 @@ with Registry(db).cursor() as cr:
     elif not hasattr(generator, "create_demo_users"):
         note = "sp.demo.generator has no create_demo_users() yet: no demo user per role."
     else:
-        rows = [("administrator", admin.login, "admin")] + [
-            (u["role"], u["login"], u["password"]) for u in generator.create_demo_users()
+        rows = [("administrator", admin.login, "admin", "Settings, every module")] + [
+            (u["role"], u["login"], u["password"], u.get("first_task", ""))
+            for u in generator.create_demo_users()
         ]
         cr.commit()
     if not rows:
-        rows = [("administrator", admin.login, "admin")]
+        rows = [("administrator", admin.login, "admin", "")]
     Users = env["res.users"].with_context(active_test=False)
     print(f"\nOdoo: http://localhost:{port}  (database {db})\n")
-    print(f"  {'role':<28} {'login':<32} password")
-    for role, login, password in rows:
+    print(f"  {'role':<20} {'login':<18} {'password':<18} try first")
+    for role, login, password, task in rows:
         user = Users.search([("login", "=", login)], limit=1)
         if not user or not user.active:
-            print(f"  {role:<28} {login:<32} (no active user with this login in {db})")
+            print(f"  {role:<20} {login:<18} (no active user with this login in {db})")
             continue
         try:
             user.with_user(user)._check_credentials(
@@ -112,7 +113,7 @@ with Registry(db).cursor() as cr:
             )
         except AccessDenied:
             password = "(password differs: set it in Settings > Users)"
-        print(f"  {role:<28} {login:<32} {password}")
+        print(f"  {role:<20} {login:<18} {password:<18} {task}")
     if note:
         print(f"\nNote: {note}")
     print()

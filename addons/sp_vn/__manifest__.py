@@ -2,7 +2,7 @@
     "name": "Social Protection: Vietnam",
     "summary": "Vietnam localisation: 2025 and legacy administrative areas, their succession, "
     "central and province offices",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "SP MIS",

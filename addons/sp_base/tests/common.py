@@ -52,11 +52,12 @@ class SpFixtures:
 
     @classmethod
     def _sp_user(cls, login, groups, company, companies=None, areas=None):
-        """A user of one role; the password is the login (tests log in over HTTP with it)."""
+        """A user of one role; the password is the login (tests log in over HTTP with it). In
+        English, so that messages read back over RPC do not depend on sp_vn's default language."""
         user = new_test_user(
             cls.env, login=login, password=login, groups=groups,
             company_id=company.id, company_ids=[Command.set((companies or company).ids)],
-            tz="Asia/Ho_Chi_Minh",
+            tz="Asia/Ho_Chi_Minh", lang="en_US",
         )
         if areas:
             user.sp_area_ids = areas

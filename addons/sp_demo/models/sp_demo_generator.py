@@ -42,6 +42,9 @@ DEMO_USERS = [
      "Nguyễn Thị Hoa"),
     ("province_manager", "demo.province", "sp_base.group_province_manager", "province",
      "Trần Văn Minh"),
+    # Four eyes: the second manager approves what the first prepared.
+    ("province_approver", "demo.approver", "sp_base.group_province_manager", "province",
+     "Ngô Thị Mai"),
     ("central_officer", "demo.central", "sp_base.group_central_officer", "central",
      "Lê Thị Thu Hà"),
     ("call_centre_agent", "demo.callcentre", "sp_base.group_call_centre_agent", "central",
@@ -54,6 +57,18 @@ DEMO_USERS = [
      "Bùi Quang Huy"),
 ]
 PILOT_PROVINCE = "08"
+# What each demo user tries first (printed by `make run`).
+FIRST_TASKS = {
+    "commune_officer": "Registry > Households: register a birth, apply for an allowance",
+    "province_manager": "Programmes > Applications: verify and post; Payments: generate the month",
+    "province_approver": "Approve what demo.province prepared (four eyes)",
+    "central_officer": "Every province: registry, programmes and payments",
+    "call_centre_agent": "Grievances > Console: find a caller by phone, open a ticket",
+    "collaborator": "Collaborators > Households to visit: log a visit (phone)",
+    "auditor": "Read-only view of the province: registry, payments, tickets",
+    "admin": "Configuration: areas, offices, users, policy data",
+    "payment_agency": "Payments > Batches: download the list, upload the results",
+}
 
 
 class SpDemoGenerator(models.AbstractModel):
@@ -85,6 +100,7 @@ class SpDemoGenerator(models.AbstractModel):
                 continue
             vals = {
                 "name": name,
+                "email": "%s@demo.sp-mis.vn" % login,
                 "groups_id": [Command.set(group.ids)],
                 "company_id": (central if scope == "central" else office).id,
                 "company_ids": [Command.set((everything if scope == "central" else office).ids)],
@@ -97,7 +113,8 @@ class SpDemoGenerator(models.AbstractModel):
                 user.write(dict(vals, active=True))
             else:
                 Users.create(dict(vals, login=login, password=login))
-            result.append({"role": role, "login": login, "password": login})
+            result.append({"role": role, "login": login, "password": login,
+                           "first_task": FIRST_TASKS.get(role, "")})
         return result
 
     # ------------------------------------------------------------------ generator

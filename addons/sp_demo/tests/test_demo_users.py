@@ -6,6 +6,7 @@ from odoo.tools import mute_logger
 ROLE_GROUPS = {
     "commune_officer": "sp_base.group_commune_officer",
     "province_manager": "sp_base.group_province_manager",
+    "province_approver": "sp_base.group_province_manager",
     "central_officer": "sp_base.group_central_officer",
     "call_centre_agent": "sp_base.group_call_centre_agent",
     "collaborator": "sp_base.group_collaborator",
@@ -43,6 +44,16 @@ class TestDemoUsers(TransactionCase):
         self.assertFalse(self.users["auditor"].has_group("sp_base.group_commune_officer"))
         self.assertFalse(self.users["call_centre_agent"].has_group("sp_base.group_admin"))
 
+    def test_users_can_work(self):
+        """An email (the chatter posts need a sender), Vietnamese and Vietnam's time zone, and
+        a first task to try."""
+        for row in self.logins:
+            user = self.users[row["role"]]
+            self.assertTrue(user.email, row["login"])
+            self.assertEqual(user.tz, "Asia/Ho_Chi_Minh")
+            self.assertEqual(user.lang, "vi_VN")
+            self.assertTrue(row["first_task"], row["role"])
+
     def test_offices_and_areas(self):
         office = self.province.company_id
         self.assertTrue(office, "the pilot province office exists")
@@ -52,9 +63,12 @@ class TestDemoUsers(TransactionCase):
         self.assertEqual(officer.sp_area_ids.level, "commune")
         self.assertEqual(officer.sp_area_ids.province_id, self.province)
         self.assertEqual(self.users["collaborator"].sp_area_ids, officer.sp_area_ids)
-        manager = self.users["province_manager"]
-        self.assertEqual((manager.company_id, manager.company_ids), (office, office))
-        self.assertFalse(manager.sp_area_ids)
+        for role in ("province_manager", "province_approver"):
+            manager = self.users[role]
+            self.assertEqual((manager.company_id, manager.company_ids), (office, office))
+            self.assertFalse(manager.sp_area_ids)
+        # two managers, so that one prepares and the other approves
+        self.assertNotEqual(self.users["province_manager"], self.users["province_approver"])
         central = self.users["central_officer"]
         self.assertEqual(central.company_id, office.parent_id)
         self.assertEqual(central.company_ids, self.env["res.company"].search([]))
