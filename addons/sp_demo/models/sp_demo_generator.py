@@ -57,6 +57,17 @@ DEMO_USERS = [
      "Bùi Quang Huy"),
 ]
 PILOT_PROVINCE = "08"
+# The home action of each demo user: where the role's daily work starts (not Discuss).
+HOME_ACTIONS = {
+    "commune_officer": "sp_registry.sp_household_action",
+    "province_manager": "sp_programme.sp_enrolment_action_applications",
+    "province_approver": "sp_programme.sp_enrolment_action_applications",
+    "central_officer": "sp_payment.sp_payment_cycle_action",
+    "call_centre_agent": "sp_grievance.sp_grievance_console_action",
+    "collaborator": "sp_collaborator.sp_collaborator_activity_action_my",
+    "auditor": "sp_registry.sp_household_action",
+    "payment_agency": "sp_payment.sp_payment_batch_action",
+}
 # What each demo user tries first (printed by `make run`).
 FIRST_TASKS = {
     "commune_officer": "Registry > Households: register a birth, apply for an allowance",
@@ -107,6 +118,7 @@ class SpDemoGenerator(models.AbstractModel):
                 "sp_area_ids": [Command.set(commune.ids if scope == "commune" else [])],
                 "lang": "vi_VN" if self.env["res.lang"]._lang_get("vi_VN") else "en_US",
                 "tz": "Asia/Ho_Chi_Minh",
+                "action_id": self.env.ref(HOME_ACTIONS[role]).id if role in HOME_ACTIONS else False,
             }
             user = Users.search([("login", "=", login)], limit=1)
             if user:

@@ -53,6 +53,12 @@ class TestDemoUsers(TransactionCase):
             self.assertEqual(user.tz, "Asia/Ho_Chi_Minh")
             self.assertEqual(user.lang, "vi_VN")
             self.assertTrue(row["first_task"], row["role"])
+            if row["role"] != "admin":
+                self.assertTrue(user.action_id, "%s lands on its work, not Discuss" % row["role"])
+                # the home action opens for the user (its model is readable by the role)
+                action = self.env[user.action_id.type].browse(user.action_id.id)
+                model = self.env[action.res_model].with_user(user)
+                self.assertTrue(model.has_access("read"), row["role"])
 
     def test_offices_and_areas(self):
         office = self.province.company_id
