@@ -2,7 +2,7 @@
     "name": "Social Protection: Grievances",
     "summary": "Hotline call-centre console, grievance tickets, service levels on working days, "
     "escalation commune -> province -> central",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "SP MIS",
@@ -29,6 +29,7 @@
         "views/resource_calendar_views.xml",
         "wizards/sp_grievance_console_views.xml",
         "wizards/sp_grievance_export_views.xml",
+        "wizards/sp_grievance_confidentiality_lift_views.xml",
         "report/sp_grievance_console_templates.xml",
         "views/sp_grievance_menus.xml",
     ],

@@ -1,3 +1,4 @@
+from . import sp_collaborator_input_mixin
 from . import res_company
 from . import res_config_settings
 from . import sp_collaborator

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 STATES = [("active", "Active"), ("suspended", "Suspended"), ("ended", "Ended")]
@@ -10,7 +10,7 @@ CONTACT_FIELDS = ("name", "phone", "email")
 class SpCollaborator(models.Model):
     _name = "sp.collaborator"
     _description = "Village collaborator"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.access.mixin", "mail.thread", "sp.step.mixin", "sp.collaborator.input.mixin"]
     _order = "name, id"
     _rec_names_search = ["name", "code"]
 
@@ -45,7 +45,8 @@ class SpCollaborator(models.Model):
         "Serving since", required=True, default=fields.Date.context_today, tracking=True
     )
     date_end = fields.Date("Serving until", tracking=True)
-    state = fields.Selection(STATES, required=True, default="active", tracking=True, index=True)
+    state = fields.Selection(STATES, required=True, default="active", tracking=True, index=True,
+                             sp_step=True)
     bank_name = fields.Char("Bank")
     bank_account = fields.Char("Bank account")
     notes = fields.Text()
@@ -123,7 +124,9 @@ class SpCollaborator(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # The contact belongs to the collaborator record, whose rights govern it.
+        # The contact belongs to the collaborator record, whose rights govern it: it is created
+        # here, never chosen by a client (its name, phone and email are copied both ways).
+        self._sp_refuse_partner(vals_list)
         Partner = self.env["res.partner"].sudo()
         for vals in vals_list:
             if vals.get("partner_id"):
@@ -140,11 +143,20 @@ class SpCollaborator(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._sp_refuse_partner([vals])
         res = super().write(vals)
         contact = {name: vals[name] for name in CONTACT_FIELDS if name in vals}
         if contact:
             self.partner_id.sudo().write(contact)
         return res
+
+    @api.model
+    def _sp_refuse_partner(self, vals_list):
+        if not self._sp_may_write_steps() and any(
+                isinstance(vals, dict) and vals.get("partner_id") for vals in vals_list):
+            raise AccessError(_(
+                "The contact of a collaborator is created with the collaborator and kept in step "
+                "with their name, phone and email: it cannot be chosen."))
 
     @api.model
     def sp_dashboard_data(self):
@@ -188,7 +200,7 @@ class SpCollaborator(models.Model):
 
     # ------------------------------------------------------------------ status
     def action_suspend(self):
-        self.filtered(lambda c: c.state == "active").state = "suspended"
+        self.filtered(lambda c: c.state == "active")._sp_step_write({"state": "suspended"})
 
     def action_reactivate(self):
         for collaborator in self:
@@ -197,14 +209,14 @@ class SpCollaborator(models.Model):
                     "%s has ended their service: register them again with new dates instead.",
                     collaborator.name,
                 ))
-        self.state = "active"
+        self._sp_step_write({"state": "active"})
 
     def action_end(self):
         """End the service: today unless an end date is set; open assignments close with it."""
         today = fields.Date.context_today(self)
         for collaborator in self:
             end = collaborator.date_end or today
-            collaborator.write({"state": "ended", "date_end": end})
+            collaborator._sp_step_write({"state": "ended", "date_end": end})
             open_assignments = collaborator.assignment_ids.filtered(
                 lambda a, end=end: not a.date_to or a.date_to > end
             )

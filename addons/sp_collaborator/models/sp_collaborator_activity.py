@@ -21,7 +21,8 @@ PAID_FIELDS = {"collaborator_id", "household_id", "date", "state"}
 class SpCollaboratorActivity(models.Model):
     _name = "sp.collaborator.activity"
     _description = "Collaborator activity with a household"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
+    _sp_scope_fields = ("area_id", "company_id", "household_id")
     _order = "date desc, id desc"
 
     collaborator_id = fields.Many2one(
@@ -30,7 +31,7 @@ class SpCollaboratorActivity(models.Model):
     )
     household_id = fields.Many2one("sp.household", required=True, index=True, ondelete="restrict")
     area_id = fields.Many2one(
-        compute="_compute_area_id", store=True, precompute=True, readonly=True
+        compute="_compute_area_id", store=True, precompute=True, readonly=True, sp_step=True
     )
     kind = fields.Selection(KINDS, required=True, default="home_visit")
     topic = fields.Selection(TOPICS, required=True, default="nutrition")
@@ -44,7 +45,7 @@ class SpCollaboratorActivity(models.Model):
     )
     state = fields.Selection(
         [("done", "Logged"), ("rejected", "Rejected")], required=True, default="done",
-        readonly=True, index=True,
+        readonly=True, index=True, sp_step=True,
         help="Staff reject an activity that did not happen: it is then not paid.",
     )
 
@@ -124,11 +125,17 @@ class SpCollaboratorActivity(models.Model):
                 "|", ("date_to", "=", False), ("date_to", ">=", activity.date),
             ], limit=1)
             if not in_caseload:
+                household = activity.household_id.sudo(False)
+                if not household.has_access("read"):
+                    raise ValidationError(_(
+                        "The household chosen is not in the caseload of %(name)s on %(date)s: "
+                        "it is registered outside the areas you work in.",
+                        name=collaborator.name, date=activity.date))
                 raise ValidationError(_(
                     "Household %(household)s is not in the caseload of %(name)s on %(date)s: "
                     "ask the commune officer to assign it first.",
-                    household=activity.household_id.sudo().display_name,
-                    name=collaborator.name, date=activity.date))
+                    household=household.display_name, name=collaborator.name,
+                    date=activity.date))
 
     def _check_allowance_open(self):
         """Activities of a month whose allowance is confirmed or paid are frozen."""
@@ -167,8 +174,6 @@ class SpCollaboratorActivity(models.Model):
         return activities
 
     def write(self, vals):
-        if "state" in vals and not self.env.user.has_group("sp_base.group_commune_officer"):
-            raise AccessError(_("Only commune or province staff can accept or reject activities."))
         paid_fields = PAID_FIELDS & set(vals)
         if paid_fields:
             self._check_allowance_open()
@@ -183,11 +188,17 @@ class SpCollaboratorActivity(models.Model):
         return super().unlink()
 
     # ------------------------------------------------------------------ actions
+    def _sp_check_may_review(self):
+        if not (self.env.su or self.env.user.has_group("sp_base.group_commune_officer")):
+            raise AccessError(_("Only commune or province staff can accept or reject activities."))
+
     def action_reject(self):
-        self.write({"state": "rejected"})
+        self._sp_check_may_review()
+        self._sp_step_write({"state": "rejected"})
 
     def action_reset(self):
-        self.write({"state": "done"})
+        self._sp_check_may_review()
+        self._sp_step_write({"state": "done"})
 
     def action_mark_follow_up_done(self):
         self.write({"follow_up_done": True})

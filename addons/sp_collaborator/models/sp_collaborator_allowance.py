@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.sp_base.tools import SpXlsxWriter
@@ -10,28 +10,34 @@ from odoo.addons.sp_base.tools import SpXlsxWriter
 class SpCollaboratorAllowance(models.Model):
     _name = "sp.collaborator.allowance"
     _description = "Monthly allowance of a collaborator"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
     _order = "period desc, company_id, area_id, collaborator_id"
 
+    # Every figure of an allowance is the computation's (_sp_compute) or a step's: none is
+    # written by a client.
     collaborator_id = fields.Many2one(
-        "sp.collaborator", required=True, index=True, ondelete="restrict", readonly=True
+        "sp.collaborator", required=True, index=True, ondelete="restrict", readonly=True,
+        sp_step=True,
     )
-    period = fields.Date("Month", required=True, index=True, readonly=True,
+    period = fields.Date("Month", required=True, index=True, readonly=True, sp_step=True,
                          help="First day of the month paid.")
-    term_id = fields.Many2one("sp.collaborator.allowance.term", "Terms applied", readonly=True)
+    area_id = fields.Many2one(sp_step=True)
+    company_id = fields.Many2one(sp_step=True)
+    term_id = fields.Many2one("sp.collaborator.allowance.term", "Terms applied", readonly=True,
+                              sp_step=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    base_amount = fields.Monetary("Base amount", readonly=True)
-    visit_count = fields.Integer("Visits counted", readonly=True,
+    base_amount = fields.Monetary("Base amount", readonly=True, sp_step=True)
+    visit_count = fields.Integer("Visits counted", readonly=True, sp_step=True,
                                  help="Days with an activity, counted once per household and day.")
-    per_visit_amount = fields.Monetary("Amount per visit", readonly=True)
-    visit_amount = fields.Monetary("Visit amount", readonly=True)
-    cap_amount = fields.Monetary("Cap", readonly=True)
-    amount = fields.Monetary("Allowance", readonly=True, aggregator="sum")
+    per_visit_amount = fields.Monetary("Amount per visit", readonly=True, sp_step=True)
+    visit_amount = fields.Monetary("Visit amount", readonly=True, sp_step=True)
+    cap_amount = fields.Monetary("Cap", readonly=True, sp_step=True)
+    amount = fields.Monetary("Allowance", readonly=True, aggregator="sum", sp_step=True)
     state = fields.Selection(
         [("draft", "Draft"), ("confirmed", "Confirmed"), ("paid", "Paid")],
-        required=True, default="draft", readonly=True, index=True,
+        required=True, default="draft", readonly=True, index=True, sp_step=True,
     )
-    date_paid = fields.Date("Paid on", readonly=True)
+    date_paid = fields.Date("Paid on", readonly=True, sp_step=True)
 
     _sql_constraints = [
         ("collaborator_period_uniq", "unique(collaborator_id, period)",
@@ -136,20 +142,28 @@ class SpCollaboratorAllowance(models.Model):
         return count
 
     # ------------------------------------------------------------------ workflow
+    def _sp_check_may_decide(self):
+        if not self.has_access("write"):
+            raise AccessError(_(
+                "Only the province manager confirms allowances and marks them paid."))
+
     def action_confirm(self):
+        self._sp_check_may_decide()
         if self.filtered(lambda a: a.state != "draft"):
             raise UserError(_("Only draft allowances can be confirmed."))
-        self.write({"state": "confirmed"})
+        self._sp_step_write({"state": "confirmed"})
 
     def action_mark_paid(self):
+        self._sp_check_may_decide()
         if self.filtered(lambda a: a.state != "confirmed"):
             raise UserError(_("Only confirmed allowances can be marked as paid."))
-        self.write({"state": "paid", "date_paid": fields.Date.context_today(self)})
+        self._sp_step_write({"state": "paid", "date_paid": fields.Date.context_today(self)})
 
     def action_reset_draft(self):
+        self._sp_check_may_decide()
         if self.filtered(lambda a: a.state != "confirmed"):
             raise UserError(_("Only confirmed allowances can go back to draft."))
-        self.write({"state": "draft"})
+        self._sp_step_write({"state": "draft"})
 
     def unlink(self):
         if self.filtered(lambda a: a.state != "draft"):

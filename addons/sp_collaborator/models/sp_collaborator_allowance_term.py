@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+# The most a term may pay in a month (VND), as the database's check says.
+MAX_TERM_AMOUNT = 1_000_000_000
+
 
 class SpCollaboratorAllowanceTerm(models.Model):
     """Effective-dated allowance terms: a province office's default rates, or one collaborator's.
@@ -11,7 +14,10 @@ class SpCollaboratorAllowanceTerm(models.Model):
 
     _name = "sp.collaborator.allowance.term"
     _description = "Collaborator allowance terms"
+    _inherit = ["sp.collaborator.input.mixin"]
     _order = "date_from desc, id desc"
+    _sp_bounds = dict.fromkeys(("monthly_base", "per_visit_amount", "cap_amount"),
+                               (0, MAX_TERM_AMOUNT))
 
     company_id = fields.Many2one(
         "res.company", string="Province office", required=True, index=True,
@@ -20,6 +26,11 @@ class SpCollaboratorAllowanceTerm(models.Model):
     collaborator_id = fields.Many2one(
         "sp.collaborator", index=True, ondelete="cascade",
         help="Empty: the office's terms for every collaborator without terms of their own.",
+    )
+    # The collaborator's village, for the area rule: a commune officer reads the office's
+    # terms and those of the collaborators of their communes only.
+    area_id = fields.Many2one(
+        "sp.area", string="Area", related="collaborator_id.area_id", store=True, index=True,
     )
     date_from = fields.Date("Valid from", required=True)
     date_to = fields.Date("Valid until")
@@ -35,9 +46,11 @@ class SpCollaboratorAllowanceTerm(models.Model):
     _sql_constraints = [
         ("dates_check", "CHECK(date_to IS NULL OR date_to >= date_from)",
          "Terms cannot end before they start."),
+        # Bounded above as well: in PostgreSQL NaN is larger than every number.
         ("amounts_check",
-         "CHECK(monthly_base >= 0 AND per_visit_amount >= 0 AND COALESCE(cap_amount, 0) >= 0)",
-         "Allowance amounts cannot be negative."),
+         "CHECK(monthly_base BETWEEN 0 AND 1000000000 AND per_visit_amount BETWEEN 0 AND 1000000000"
+         " AND COALESCE(cap_amount, 0) BETWEEN 0 AND 1000000000)",
+         "Allowance amounts lie between 0 and 1,000,000,000."),
     ]
 
     @api.depends("collaborator_id")
@@ -50,6 +63,16 @@ class SpCollaboratorAllowanceTerm(models.Model):
         for term in self:
             owner = term.collaborator_id.name or term.company_id.name or ""
             term.display_name = _("%(owner)s from %(date)s", owner=owner, date=term.date_from)
+
+    @api.constrains("monthly_base", "per_visit_amount", "cap_amount")
+    def _check_amounts(self):
+        for term in self:
+            for name in ("monthly_base", "per_visit_amount", "cap_amount"):
+                if not 0 <= (term[name] or 0) <= MAX_TERM_AMOUNT:
+                    raise ValidationError(_(
+                        "%(field)s: an allowance amount lies between 0 and 1,000,000,000 "
+                        "(%(value)s given).", field=self._fields[name]._description_string(
+                            self.env), value=term[name]))
 
     @api.constrains("collaborator_id", "company_id", "date_from", "date_to", "active")
     def _check_unique_start(self):

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 # What decides whether two assignments of a household overlap.
@@ -9,7 +9,8 @@ OVERLAP_FIELDS = {"collaborator_id", "household_id", "date_from", "date_to"}
 class SpCollaboratorAssignment(models.Model):
     _name = "sp.collaborator.assignment"
     _description = "Household in a collaborator's caseload"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
+    _sp_scope_fields = ("area_id", "company_id", "household_id")
     _order = "date_from desc, id desc"
 
     collaborator_id = fields.Many2one(
@@ -17,12 +18,14 @@ class SpCollaboratorAssignment(models.Model):
     )
     household_id = fields.Many2one("sp.household", required=True, index=True, ondelete="cascade")
     area_id = fields.Many2one(
-        compute="_compute_area_id", store=True, precompute=True, readonly=True
+        compute="_compute_area_id", store=True, precompute=True, readonly=True, sp_step=True
     )
     date_from = fields.Date("From", required=True, default=fields.Date.context_today)
     date_to = fields.Date("To", help="Empty while the household stays in the caseload.")
+    # The office's rule when the assignment was made: a client clearing it would escape the
+    # database's one-collaborator-per-household constraint.
     exclusive = fields.Boolean(
-        compute="_compute_exclusive", store=True, precompute=True,
+        compute="_compute_exclusive", store=True, precompute=True, sp_step=True,
         help="Made while the office allowed one collaborator per household: the database then "
         "refuses any other exclusive assignment of the household over overlapping dates.",
     )
@@ -77,6 +80,7 @@ class SpCollaboratorAssignment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._sp_check_households(vals_list)
         self._check_overlap([self._add_missing_default_values(vals) for vals in vals_list])
         assignments = super().create(vals_list)
         for assignment in assignments:
@@ -87,6 +91,7 @@ class SpCollaboratorAssignment(models.Model):
         return assignments
 
     def write(self, vals):
+        self._sp_check_households([vals])
         if OVERLAP_FIELDS & set(vals):
             self._check_overlap([
                 {
@@ -99,6 +104,22 @@ class SpCollaboratorAssignment(models.Model):
                 for assignment in self
             ])
         return super().write(vals)
+
+    @api.model
+    def _sp_check_households(self, vals_list):
+        """A household outside the user's reach is refused before any check reads it: the
+        messages below name the household and its collaborator."""
+        if self.env.su:
+            return
+        Household = self.env["sp.household"]
+        for vals in vals_list:
+            household = vals.get("household_id")
+            if not isinstance(household, int) or isinstance(household, bool):
+                continue
+            if not Household.browse(household).exists().has_access("read"):
+                raise AccessError(_(
+                    "The household chosen is registered outside the areas you work in (or does "
+                    "not exist): it cannot join this caseload. Ask the office that keeps it."))
 
     @api.constrains("collaborator_id", "household_id")
     def _check_served_area(self):
@@ -157,9 +178,13 @@ class SpCollaboratorAssignment(models.Model):
             seen.append((household.id, values["collaborator_id"], start, stop, exclusive))
             if not other:
                 continue
+            # The other collaborator is named only when the user may read them.
+            other_collaborator = self.env["sp.collaborator"].browse(other[0])
             info = {
-                "household": household.display_name,
-                "name": self.env["sp.collaborator"].sudo().browse(other[0]).name,
+                "household": household.sudo(False).display_name
+                if household.sudo(False).has_access("read") else _("chosen"),
+                "name": other_collaborator.name if other_collaborator.has_access("read")
+                else _("a collaborator outside your work areas"),
                 "start": other[1],
                 "stop": other[2] or _("open end"),
             }

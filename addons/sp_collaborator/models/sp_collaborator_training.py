@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class SpCollaboratorTraining(models.Model):
     _name = "sp.collaborator.training"
     _description = "Training class for collaborators"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
     _order = "date_start desc, id desc"
 
     name = fields.Char("Topic", required=True)
@@ -21,7 +21,7 @@ class SpCollaboratorTraining(models.Model):
     description = fields.Text()
     state = fields.Selection(
         [("planned", "Planned"), ("done", "Held"), ("cancelled", "Cancelled")],
-        required=True, default="planned", index=True,
+        required=True, default="planned", index=True, sp_step=True,
     )
     attendance_ids = fields.One2many(
         "sp.collaborator.training.attendance", "training_id", "Attendance"
@@ -43,13 +43,13 @@ class SpCollaboratorTraining(models.Model):
         for training in self:
             if training.state != "planned":
                 raise UserError(_("Only a planned class can be marked as held (%s).", training.name))
-        self.state = "done"
+        self._sp_step_write({"state": "done"})
 
     def action_cancel(self):
-        self.state = "cancelled"
+        self._sp_step_write({"state": "cancelled"})
 
     def action_reset(self):
-        self.state = "planned"
+        self._sp_step_write({"state": "planned"})
 
     def action_complete_attendees(self):
         """Mark every participant who attended as having completed the class."""

@@ -6,3 +6,4 @@ from . import test_dashboard
 from . import test_access
 from . import test_views
 from . import test_tour
+from . import test_integrity

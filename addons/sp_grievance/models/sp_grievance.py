@@ -1,5 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html2plaintext
 from odoo.tools.mail import parse_contact_from_email
 
@@ -10,6 +10,7 @@ from odoo.addons.sp_registry.tools import (
     validate_phone,
 )
 
+from ..tools.checks import check_scope, check_values
 from .sp_grievance_sla import LEVELS
 
 CHANNELS = [
@@ -43,12 +44,19 @@ SATISFACTION = [
 ]
 NEXT_LEVEL = {"commune": "province", "province": "central"}
 NEW_REFERENCE = "/"
+# Fields that place a ticket in an office and area: checked against the user's scope on write.
+SCOPE_FIELDS = {"area_id", "company_id", "household_id", "individual_id", "household_ref"}
+# Records a ticket points at: the user must be able to read them.
+LINK_FIELDS = ("individual_id", "household_id", "enrolment_ref", "payment_line_ref")
 
 
 class SpGrievance(models.Model):
     _name = "sp.grievance"
     _description = "Grievance"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sp.access.mixin", "sp.commune.mixin"]
+    _inherit = [
+        "mail.thread", "mail.activity.mixin", "sp.access.mixin", "sp.commune.mixin",
+        "sp.step.mixin",
+    ]
     _order = "priority desc, date_received desc, id desc"
 
     name = fields.Char(
@@ -62,9 +70,10 @@ class SpGrievance(models.Model):
     )
     is_confidential = fields.Boolean(
         "Confidential", compute="_compute_is_confidential", store=True, readonly=False,
-        precompute=True, tracking=True, index=True,
+        precompute=True, tracking=True, index=True, sp_step=True,
         help="Visible only to the assignee and to inspectors (misconduct, fraud, corruption, "
-        "abuse).",
+        "abuse). Raised by its button (or by a confidential category); lifted only by an "
+        "inspector, with a reason.",
     )
     is_formal = fields.Boolean(
         "Formal complaint", compute="_compute_is_formal", store=True, readonly=False,
@@ -80,11 +89,11 @@ class SpGrievance(models.Model):
     priority = fields.Selection(PRIORITIES, default="0", tracking=True, index=True)
     state = fields.Selection(
         STATES, string="Stage", required=True, default="new", tracking=True, index=True,
-        copy=False, group_expand="_read_group_expand_state",
+        copy=False, group_expand="_read_group_expand_state", sp_step=True,
     )
     level = fields.Selection(
         LEVELS, required=True, default="commune", tracking=True, index=True, copy=False,
-        help="The level that handles the ticket now: commune, then province, then central.",
+        sp_step=True, help="The level that handles the ticket now: commune, then province, then central.",
     )
     user_id = fields.Many2one(
         "res.users", string="Assignee", tracking=True, index=True,
@@ -143,34 +152,37 @@ class SpGrievance(models.Model):
     )
     date_level_start = fields.Datetime(
         "At this level since", compute="_compute_date_level_start", store=True, readonly=False,
-        precompute=True, copy=False,
+        precompute=True, copy=False, sp_step=True,
     )
-    date_acknowledged = fields.Datetime("Acknowledged on", copy=False, tracking=True)
-    date_escalated = fields.Datetime("Escalated on", copy=False)
-    date_resolved = fields.Datetime("Resolved on", copy=False)
-    date_closed = fields.Datetime("Closed on", copy=False)
+    date_acknowledged = fields.Datetime("Acknowledged on", copy=False, tracking=True,
+                                        sp_step=True)
+    date_escalated = fields.Datetime("Escalated on", copy=False, sp_step=True)
+    date_resolved = fields.Datetime("Resolved on", copy=False, sp_step=True)
+    date_closed = fields.Datetime("Closed on", copy=False, sp_step=True)
+    # Computed from the category, level and dates; the deadlines follow from it.
     sla_id = fields.Many2one(
         "sp.grievance.sla", string="Service level", compute="_compute_sla_id", store=True,
-        readonly=False, precompute=True, index="btree_not_null",
+        precompute=True, index="btree_not_null", sp_step=True,
     )
     date_ack_deadline = fields.Datetime(
         "Acknowledge by", compute="_compute_deadlines", store=True, precompute=True,
-        index="btree_not_null",
+        index="btree_not_null", sp_step=True,
     )
     date_deadline = fields.Datetime(
         "Resolve by", compute="_compute_deadlines", store=True, precompute=True,
-        index="btree_not_null", tracking=True,
+        index="btree_not_null", tracking=True, sp_step=True,
     )
     is_ack_overdue = fields.Boolean(
         "Acknowledgement overdue", compute="_compute_overdue", search="_search_is_ack_overdue",
     )
     is_overdue = fields.Boolean("Overdue", compute="_compute_overdue", search="_search_is_overdue")
     is_sla_breached = fields.Boolean(
-        "Service level missed", copy=False, index=True,
+        "Service level missed", copy=False, index=True, sp_step=True,
         help="A deadline passed while the ticket was open, at any level.",
     )
     resolved_in_sla = fields.Boolean(
         "Resolved within the service level", compute="_compute_resolved_in_sla", store=True,
+        sp_step=True,
     )
     age_days = fields.Integer("Age (days)", compute="_compute_age_days")
 
@@ -185,11 +197,15 @@ class SpGrievance(models.Model):
     # Repeat callers
     earlier_ticket_ids = fields.Many2many(
         "sp.grievance", "sp_grievance_earlier_rel", "ticket_id", "earlier_id",
-        string="Earlier tickets", copy=False, readonly=True,
-        help="Tickets of the same person, household or phone number received before this one.",
+        string="Earlier tickets", copy=False, readonly=True, sp_step=True,
+        help="Tickets of the same person, household or phone number received before this one "
+        "(each reader sees those their access allows).",
     )
+    # Not stored: computed over the earlier tickets the reader may read, so a confidential or
+    # out-of-scope ticket never shows through it.
     is_repeat = fields.Boolean(
-        "Repeat complainant", compute="_compute_is_repeat", store=True, index=True,
+        "Repeat complainant", compute="_compute_is_repeat", search="_search_is_repeat",
+        compute_sudo=False,
     )
     call_ids = fields.One2many("sp.grievance.call", "ticket_id", string="Calls")
     call_count = fields.Integer(compute="_compute_call_count")
@@ -224,8 +240,9 @@ class SpGrievance(models.Model):
     # when the other is computed.
     @api.depends("category_id")
     def _compute_is_confidential(self):
+        # A confidential category raises the flag; changing the category never lowers it.
         for ticket in self:
-            ticket.is_confidential = ticket.category_id.is_confidential
+            ticket.is_confidential = ticket.is_confidential or ticket.category_id.is_confidential
 
     @api.depends("category_id")
     def _compute_is_formal(self):
@@ -339,9 +356,22 @@ class SpGrievance(models.Model):
             ticket.age_days = (end - ticket.date_received).days if ticket.date_received else 0
 
     @api.depends("earlier_ticket_ids")
+    @api.depends_context("uid")
     def _compute_is_repeat(self):
+        # Over the earlier tickets the reader may read (searched under their rules: the cached
+        # relation may hold what a superuser step read).
+        linked = {ticket.id: set(ticket.sudo().earlier_ticket_ids.ids) for ticket in self}
+        every = set().union(*linked.values()) if linked else set()
+        readable = set(self.search([("id", "in", list(every))]).ids) if every else set()
         for ticket in self:
-            ticket.is_repeat = bool(ticket.earlier_ticket_ids)
+            ticket.is_repeat = bool(linked[ticket.id] & readable)
+
+    def _search_is_repeat(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search on repeat complainants with = True or = False only."))
+        # "any" searches the earlier tickets under the reader's record rules.
+        domain = [("earlier_ticket_ids", "any", [])]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     def _compute_call_count(self):
         data = self.env["sp.grievance.call"]._read_group(
@@ -401,9 +431,10 @@ class SpGrievance(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model
     def _sp_clean_vals(self, vals):
+        check_values(self, vals)
         # The household code typed in the form (or sent over RPC) stands for the household.
         ref = vals.pop("household_ref", None)
-        if ref and ref.strip():
+        if isinstance(ref, str) and ref.strip():
             vals["household_id"] = self._sp_household_from_ref(ref).id
         if vals.get("complainant_phone"):
             vals["complainant_phone"] = normalize_phone(vals["complainant_phone"])
@@ -411,26 +442,70 @@ class SpGrievance(models.Model):
             vals["complainant_id_number"] = normalize_id_number(vals["complainant_id_number"])
         if isinstance(vals.get("complainant_name"), str):
             vals["complainant_name"] = " ".join(vals["complainant_name"].split()) or False
+        self._sp_check_links(vals)
         return vals
+
+    @api.model
+    def _sp_check_links(self, vals):
+        """The person, household, enrolment and payment a ticket points at must be records the
+        user may read: their name, phone and ID are copied into the ticket (a computation that
+        runs as superuser) and their area routes it."""
+        if self.env.su:
+            return
+        links = [(self._fields[name], vals[name]) for name in LINK_FIELDS if vals.get(name)]
+        for field, value in links:
+            if field.type == "reference":
+                model, _sep, res_id = str(value).partition(",")
+                if model not in self.env or not res_id.isdigit():
+                    raise ValidationError(_("%(field)s: %(value)s is not a valid reference.",
+                                            field=field._description_string(self.env),
+                                            value=value))
+                record = self.env[model].browse(int(res_id))
+            else:
+                record = self.env[field.comodel_name].browse(value)
+            if not record.exists() or not record.has_access("read"):
+                raise AccessError(_(
+                    "%(field)s: the record chosen is registered outside the areas you work in "
+                    "(or does not exist). Ask the office that keeps it, or leave the field empty.",
+                    field=field._description_string(self.env)))
 
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._sp_clean_vals(dict(vals)) for vals in vals_list]
+        # Whoever records a ticket may mark it confidential (raising is always safe); the flag
+        # is otherwise the category's. A value False is the computed default, dropped.
+        sealed = [bool(vals.pop("is_confidential", False)) for vals in vals_list]
+        if not self.env.su:
+            # Before the record rules answer, without saying why, on the created tickets.
+            for vals in vals_list:
+                self.new(vals)._sp_check_scope()
         sequence = self.env["ir.sequence"].sudo()
         for vals in vals_list:
             if vals.get("name", NEW_REFERENCE) in (NEW_REFERENCE, False, ""):
                 vals["name"] = sequence.next_by_code("sp.grievance")
         tickets = super().create(vals_list)
+        to_seal = tickets.browse([t.id for t, seal in zip(tickets, sealed, strict=True) if seal])
+        to_seal.sudo().write({"is_confidential": True})
+        tickets._sp_check_scope()
         tickets._sp_link_earlier_tickets()
         return tickets
 
     def write(self, vals):
-        return super().write(self._sp_clean_vals(dict(vals)))
+        vals = self._sp_clean_vals(dict(vals))
+        res = super().write(vals)
+        if SCOPE_FIELDS & set(vals):
+            self._sp_check_scope()
+        return res
+
+    def _sp_check_scope(self):
+        """A ticket stays in the offices and work areas of the user who places it: record rules
+        filter what one reads, not where one writes."""
+        check_scope(self, _("Ticket %s"))
 
     def _sp_link_earlier_tickets(self):
         """Link each ticket to the tickets received before it from the same person, household or
         phone number, whoever may read them: the link is stored once, each reader sees the
-        tickets their access allows."""
+        tickets their access allows (``is_repeat`` too)."""
         Ticket = self.sudo()
         for ticket in Ticket.browse(self.ids):
             keys = []
@@ -449,7 +524,18 @@ class SpGrievance(models.Model):
                 ticket.earlier_ticket_ids = earlier
 
     # ------------------------------------------------------------------ stages
+    def _sp_check_may_handle(self, action):
+        """The stage buttons are for the staff who handle the ticket (who may edit it): a clear
+        refusal for the others (call-centre agents, collaborators, auditors) before any step."""
+        for ticket in self:
+            if not ticket.has_access("write"):
+                raise AccessError(_(
+                    "You cannot change the stage of this ticket (%(action)s): only the staff "
+                    "handling it (commune officers, province managers, inspectors) can. Add a "
+                    "note or log a call instead.", action=action))
+
     def _sp_check_state(self, allowed, action):
+        self._sp_check_may_handle(action)
         for ticket in self:
             if ticket.state not in allowed:
                 raise UserError(_(
@@ -461,7 +547,7 @@ class SpGrievance(models.Model):
 
     def action_acknowledge(self):
         self._sp_check_state(WAITING_STATES, _("acknowledged"))
-        self.write({"state": "acknowledged", "date_acknowledged": fields.Datetime.now()})
+        self._sp_step_write({"state": "acknowledged", "date_acknowledged": fields.Datetime.now()})
         return True
 
     def action_investigate(self):
@@ -470,35 +556,36 @@ class SpGrievance(models.Model):
             vals = {"state": "investigating"}
             if not ticket.date_acknowledged:
                 vals["date_acknowledged"] = fields.Datetime.now()
-            ticket.write(vals)
+            ticket._sp_step_write(vals)
         return True
 
     def action_resolve(self):
         self._sp_check_state(OPEN_STATES, _("resolved"))
-        self.write({"state": "resolved", "date_resolved": fields.Datetime.now()})
+        self._sp_step_write({"state": "resolved", "date_resolved": fields.Datetime.now()})
         return True
 
     def action_close(self):
         self._sp_check_state(OPEN_STATES + ("resolved",), _("closed"))
         now = fields.Datetime.now()
         for ticket in self:
-            ticket.write({"state": "closed", "date_closed": now,
-                          "date_resolved": ticket.date_resolved or now})
+            ticket._sp_step_write({"state": "closed", "date_closed": now,
+                                   "date_resolved": ticket.date_resolved or now})
         return True
 
     def action_reject(self):
         self._sp_check_state(OPEN_STATES, _("rejected"))
-        self.write({"state": "rejected", "date_closed": fields.Datetime.now()})
+        self._sp_step_write({"state": "rejected", "date_closed": fields.Datetime.now()})
         return True
 
     def action_withdraw(self):
         self._sp_check_state(OPEN_STATES, _("withdrawn"))
-        self.write({"state": "withdrawn", "date_closed": fields.Datetime.now()})
+        self._sp_step_write({"state": "withdrawn", "date_closed": fields.Datetime.now()})
         return True
 
     def action_reopen(self):
         self._sp_check_state(("resolved", "closed", "rejected"), _("reopened"))
-        self.write({"state": "investigating", "date_resolved": False, "date_closed": False})
+        self._sp_step_write({"state": "investigating", "date_resolved": False,
+                             "date_closed": False})
         return True
 
     def action_escalate(self):
@@ -516,7 +603,7 @@ class SpGrievance(models.Model):
         for ticket in self:
             new_level = NEXT_LEVEL[ticket.level]
             old_label = levels[ticket.level]
-            ticket.write({
+            ticket._sp_step_write({
                 "level": new_level,
                 "state": "escalated",
                 "date_level_start": now,
@@ -532,6 +619,52 @@ class SpGrievance(models.Model):
                 body = _("Escalated by %(user)s from the %(old)s level to the %(new)s level.",
                          user=self.env.user.name, old=old_label, new=levels[new_level])
             ticket.message_post(body=body, message_type="notification")
+
+    # ------------------------------------------------------------------ confidentiality
+    def action_mark_confidential(self):
+        """Seal the ticket: from now on only its assignee and inspectors read it."""
+        self._sp_check_may_handle(_("mark confidential"))
+        tickets = self.filtered(lambda t: not t.is_confidential)
+        tickets._sp_step_write({"is_confidential": True})
+        for ticket in tickets.sudo():
+            ticket.message_post(body=_("Marked confidential by %s.", self.env.user.name),
+                                message_type="notification")
+        return True
+
+    def action_lift_confidential(self):
+        """Open the dialog where an inspector records why the ticket is no longer confidential."""
+        self._sp_check_may_lift()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Lift confidentiality"),
+            "res_model": "sp.grievance.confidentiality.lift",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_ids": [Command.set(self.ids)]},
+        }
+
+    def _sp_check_may_lift(self):
+        # The inspector only: the one role that reads every confidential ticket and stands
+        # outside the offices such reports concern (a province manager may be their subject).
+        if not (self.env.su or self.env.user.has_group("sp_grievance.group_inspector")):
+            raise AccessError(_(
+                "Only a grievance inspector can lift the confidentiality of a ticket, with a "
+                "recorded reason."))
+
+    def _sp_lift_confidential(self, reason):
+        self._sp_check_may_lift()
+        reason = " ".join(str(reason or "").split())
+        if len(reason) < 10:
+            raise ValidationError(_(
+                "Reason: explain in a sentence (10 characters or more) why the ticket is no "
+                "longer confidential; it is kept in the ticket's history."))
+        self._sp_step_write({"is_confidential": False})
+        for ticket in self.sudo():
+            ticket.message_post(
+                body=_("Confidentiality lifted by %(user)s. Reason: %(reason)s",
+                       user=self.env.user.name, reason=reason),
+                message_type="notification")
+        return True
 
     # ------------------------------------------------------------------ scheduled action
     @api.model
@@ -549,7 +682,8 @@ class SpGrievance(models.Model):
         """Escalate overdue tickets whose service level says so, one level per run; mark every
         overdue ticket as having missed its service level (set-based)."""
         overdue = self._sp_overdue_domain()
-        self.search(overdue + [("is_sla_breached", "=", False)]).write({"is_sla_breached": True})
+        self.search(overdue + [("is_sla_breached", "=", False)])._sp_step_write(
+            {"is_sla_breached": True})
         domain = overdue + [("level", "in", list(NEXT_LEVEL)), ("sla_id.auto_escalate", "=", True)]
         tickets = self.search(domain, order="date_deadline, id", limit=batch_size)
         tickets._sp_escalate(automatic=True)

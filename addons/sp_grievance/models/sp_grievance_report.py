@@ -63,7 +63,17 @@ class SpGrievanceReport(models.Model):
             """
             SELECT g.id, g.id AS ticket_id, g.name, g.date_received, g.category_id, g.channel,
                    g.state, g.level, g.company_id, g.province_id, g.commune_id, g.area_id,
-                   g.user_id, g.is_confidential, g.is_formal, g.is_repeat,
+                   g.user_id, g.is_confidential, g.is_formal,
+                   -- A repeat as the ticket's own commune knows it: an earlier ticket, not
+                   -- confidential, of the same office and commune (a statistic over rows the
+                   -- reader may read, never a hint of a hidden ticket).
+                   EXISTS (
+                       SELECT 1 FROM sp_grievance_earlier_rel r
+                         JOIN sp_grievance e ON e.id = r.earlier_id
+                        WHERE r.ticket_id = g.id AND NOT COALESCE(e.is_confidential, FALSE)
+                          AND e.company_id = g.company_id
+                          AND e.commune_id IS NOT DISTINCT FROM g.commune_id
+                   ) AS is_repeat,
                    g.state IN %(open)s AS is_open,
                    g.date_resolved IS NOT NULL AS is_resolved,
                    COALESCE(g.resolved_in_sla, FALSE) AS resolved_in_sla,

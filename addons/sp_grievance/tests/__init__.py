@@ -6,3 +6,4 @@ from . import test_console
 from . import test_access
 from . import test_report
 from . import test_tour
+from . import test_integrity

@@ -146,7 +146,9 @@ class SpGrievanceConsole(models.TransientModel):
 
     def _sp_summary_values(self):
         """What the agent sees of the caller's household, read with the agent's rights:
-        members, and enrolments and last payments when those modules are installed."""
+        members, and a summary of enrolments (programme, status) and last payments when those
+        modules are installed. Never the benefit categories (screening results such as HIV,
+        disability detail) nor the personal IDs of payment lines."""
         household = self.household_id
         people = household.member_ids if household else self.individual_id
         enrolments = self._sp_enrolments(people)
@@ -169,22 +171,21 @@ class SpGrievanceConsole(models.TransientModel):
                 "deceased": person.is_deceased,
             } for person in people],
             "has_programmes": enrolments is not None,
+            # The enrolment's and payment line's fields named in DESIGN.md ("Names others rely
+            # on"), read directly: no probing of another module's fields.
             "enrolments": [{
-                "programme": _value(enrolment, "programme_id"),
-                "person": _value(enrolment, "individual_id"),
-                "categories": ", ".join(enrolment.category_ids.mapped("display_name"))
-                if "category_ids" in enrolment._fields else "",
+                "programme": enrolment.programme_id.display_name or "",
+                "person": enrolment.individual_id.display_name or "",
                 "state": _label(enrolment, "state"),
                 "start": _value(enrolment, "date_start"),
-                "amount": _money(enrolment, "monthly_amount"),
+                "amount": _money(enrolment.monthly_amount),
             } for enrolment in enrolments or []],
             "has_payments": "sp.payment.line" in self.env and enrolments is not None,
             "payments": [{
-                "period": _value(line, "period") or _value(line, "cycle_id")
-                or _value(line, "batch_id"),
-                "person": _value(line.enrolment_id, "individual_id"),
-                "amount": _money(line, "total_amount") or _money(line, "amount"),
-                "arrears": _money(line, "arrears_amount"),
+                "period": _value(line, "period"),
+                "person": line.enrolment_id.individual_id.display_name or "",
+                "amount": _money(line.total_amount or line.amount),
+                "arrears": _money(line.arrears_amount),
                 "state": _label(line, "state"),
                 "paid": _value(line, "paid_date"),
             } for line in self._sp_payments(enrolments)],
@@ -199,7 +200,7 @@ class SpGrievanceConsole(models.TransientModel):
         if not Enrolment.has_access("read"):
             return None
         domain = [("individual_id", "in", people.ids)]
-        if self.household_id and "household_id" in Enrolment._fields:
+        if self.household_id:
             domain = ["|", ("household_id", "=", self.household_id.id)] + domain
         return Enrolment.search(domain, limit=20)
 
@@ -210,8 +211,8 @@ class SpGrievanceConsole(models.TransientModel):
         Line = self.env["sp.payment.line"]
         if not Line.has_access("read"):
             return []
-        order = "period desc, id desc" if "period" in Line._fields else "id desc"
-        return Line.search([("enrolment_id", "in", enrolments.ids)], order=order, limit=6)
+        return Line.search([("enrolment_id", "in", enrolments.ids)], order="period desc, id desc",
+                           limit=6)
 
     @api.depends("individual_id", "household_id", "caller_phone")
     def _compute_history_ticket_ids(self):
@@ -322,9 +323,9 @@ class SpGrievanceConsole(models.TransientModel):
 
 
 def _label(record, fname):
-    """The label of a selection value, or the display name of a relation; '' if no such field."""
-    field = record._fields.get(fname)
-    if not field or not record[fname]:
+    """The label of a selection value, or the display name of a relation."""
+    field = record._fields[fname]
+    if not record[fname]:
         return ""
     if field.type == "selection":
         return dict(field._description_selection(record.env)).get(record[fname], record[fname])
@@ -332,10 +333,10 @@ def _label(record, fname):
 
 
 def _value(record, fname):
-    field = record._fields.get(fname) if record else None
-    if not field or not record[fname]:
+    value = record[fname] if record else False
+    if not value:
         return ""
-    value = record[fname]
+    field = record._fields[fname]
     if field.type in ("many2one", "reference"):
         return value.display_name
     if field.type == "date":
@@ -343,8 +344,7 @@ def _value(record, fname):
     return str(value)
 
 
-def _money(record, fname):
-    if fname not in record._fields or not record[fname]:
+def _money(amount):
+    if not amount:
         return ""
-    return f"{record[fname]:,.0f}".replace(",", ".") + " đ"
-
+    return f"{amount:,.0f}".replace(",", ".") + " đ"

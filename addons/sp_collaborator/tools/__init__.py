@@ -1,0 +1,1 @@
+from .checks import check_scope, check_values
