@@ -3,7 +3,7 @@
     "summary": "Programmes, benefit categories and coefficient bands, standard levels, "
     "applications and enrolments with decisions, suspension and termination, monthly "
     "entitlements and arrears, screening",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "SP MIS",

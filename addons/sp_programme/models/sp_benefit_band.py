@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .sp_bounded_mixin import MAX_AGE, MAX_COEFFICIENT, bounded_check
+
 DISABILITY_LEVELS = [
     ("none", "None"),
     ("mild", "Mild"),
@@ -17,6 +19,9 @@ class SpBenefitBand(models.Model):
     """
 
     _name = "sp.benefit.band"
+    _inherit = ["sp.bounded.mixin"]
+    _sp_bounds = {"coefficient": (0, MAX_COEFFICIENT), "age_min": (0, MAX_AGE),
+                  "age_max": (0, MAX_AGE)}
     _description = "Coefficient band"
     _order = "category_id, date_from desc, disability_level, age_min"
 
@@ -37,6 +42,10 @@ class SpBenefitBand(models.Model):
 
     _sql_constraints = [
         ("coefficient_check", "CHECK(coefficient > 0)", "A coefficient must be positive."),
+        bounded_check("coefficient_max_check", "coefficient", 0, MAX_COEFFICIENT,
+                      "A coefficient must be a finite number up to 1,000."),
+        bounded_check("age_max_check", "age_max", 0, MAX_AGE,
+                      "A band's ages must be from 0 to 150."),
         ("age_check", "CHECK(age_min >= 0 AND age_max >= 0 AND (age_max = 0 OR age_max > age_min))",
          "A band's ages must be positive and its upper age above its lower age."),
         ("dates_check", "CHECK(date_to IS NULL OR date_to >= date_from)",

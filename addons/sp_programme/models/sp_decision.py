@@ -16,7 +16,7 @@ class SpDecision(models.Model):
 
     _name = "sp.decision"
     _description = "Decision"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread"]
     _order = "decision_date desc, id desc"
 
     name = fields.Char("Decision number", required=True, tracking=True)
@@ -29,7 +29,7 @@ class SpDecision(models.Model):
     scan_filename = fields.Char()
     enrolment_ids = fields.Many2many(
         "sp.enrolment", "sp_decision_sp_enrolment_rel", "decision_id", "enrolment_id",
-        string="Enrolments")
+        string="Enrolments", sp_step=True)
     enrolment_count = fields.Integer(compute="_compute_enrolment_count")
     note = fields.Text()
 

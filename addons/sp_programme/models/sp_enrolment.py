@@ -1,5 +1,7 @@
+import datetime
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.rules import (
@@ -18,6 +20,7 @@ from ..tools.rules import (
     vnd,
 )
 from .sp_benefit_band import DISABILITY_LEVELS
+from .sp_bounded_mixin import MAX_AMOUNT, MAX_COUNT, SENSITIVE_GROUPS, bounded_check
 
 STATES = [
     ("draft", "Application"),
@@ -45,14 +48,9 @@ TERMINATION_REASONS = [
     ("transfer", "Moved to another commune"),
     ("other", "Other"),
 ]
-# Set by the steps only (buttons, mass actions, registry events), never by a plain write: a
-# write cannot approve, decide, end or pay anything.
-STEP_FIELDS = {
-    "state", "stage_id", "decision_id", "submitted_by_id", "submitted_date", "verified_by_id",
-    "verified_date", "posting_date_start", "posting_date_end", "date_end", "termination_reason",
-    "termination_date", "rejection_reason", "transferred_from_id", "transferred_to_id",
-    "funeral_amount", "funeral_period", "arrears_from", "monthly_amount",
-}
+# The fields set by the steps only (buttons, mass actions, registry events) are declared with
+# ``sp_step=True`` (sp_base's sp.step.mixin): a plain create or write cannot approve, decide,
+# end or pay anything, whatever the context; the steps write them through ``_sp_update``.
 # Changed by an adjustment once decided (the history of the months paid depends on them).
 DECIDED_FIELDS = {"category_ids", "dependant_count", "disability_level", "certificate_date",
                   "date_start", "programme_id", "individual_id", "household_id", "area_id"}
@@ -80,9 +78,12 @@ class SpEnrolment(models.Model):
 
     _name = "sp.enrolment"
     _description = "Enrolment"
-    _inherit = ["sp.access.mixin", "sp.commune.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["sp.step.mixin", "sp.bounded.mixin", "sp.sensitive.mixin", "sp.access.mixin",
+                "sp.commune.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _rec_names_search = ["individual_id", "household_id"]
+    _sp_bounds = {"monthly_amount": (0, MAX_AMOUNT), "funeral_amount": (0, MAX_AMOUNT),
+                  "dependant_count": (0, MAX_COUNT)}
 
     programme_id = fields.Many2one(
         "sp.programme", required=True, index=True, tracking=True, ondelete="restrict")
@@ -93,9 +94,9 @@ class SpEnrolment(models.Model):
         "sp.household", string="Household", index=True, tracking=True, ondelete="restrict")
     category_ids = fields.Many2many(
         "sp.benefit.category", string="Categories", tracking=True,
-        domain="[('programme_id', '=', programme_id)]")
+        domain="[('programme_id', '=', programme_id)]", groups=SENSITIVE_GROUPS)
     state = fields.Selection(STATES, required=True, default="draft", index=True, readonly=True,
-                             copy=False)
+                             copy=False, sp_step=True)
     area_id = fields.Many2one(
         compute="_compute_area_id", store=True, precompute=True, readonly=False, required=True,
         string="Commune / village",
@@ -106,73 +107,91 @@ class SpEnrolment(models.Model):
     date_start = fields.Date(
         "Entitled from", tracking=True, copy=False,
         help="First month paid. Set by the decision (its month by default); an earlier month "
-        "makes the decision retroactive and pays arrears.")
+        "makes the decision retroactive and pays arrears.", sp_step=True)
     date_end = fields.Date("Entitled until", tracking=True, copy=False,
-                           help="Last day of the last month paid.")
+                           help="Last day of the last month paid.", sp_step=True)
     monthly_amount = fields.Float(
         digits=(16, 0), readonly=True, copy=False,
-        help="Amount of the latest month computed (or of the decision month).")
+        help="Amount of the latest month computed (or of the decision month).", sp_step=True)
     dependant_count = fields.Integer(
         "Dependants", default=1, tracking=True,
         help="For categories paid per dependant (K4: children raised).")
     disability_level = fields.Selection(
         DISABILITY_LEVELS, compute="_compute_from_person", store=True, precompute=True,
-        readonly=False, tracking=True, help="As assessed for this enrolment (from the registry).")
+        readonly=False, tracking=True, help="As assessed for this enrolment (from the registry).", groups=SENSITIVE_GROUPS)
     certificate_date = fields.Date(
         "Disability certificate", compute="_compute_from_person", store=True, precompute=True,
-        readonly=False, tracking=True)
+        readonly=False, tracking=True, groups=SENSITIVE_GROUPS)
     # application and verification
     application_date = fields.Date(
         required=True, default=fields.Date.context_today, tracking=True, copy=False)
-    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    submitted_date = fields.Date(readonly=True, copy=False)
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False, sp_step=True)
+    submitted_date = fields.Date(readonly=True, copy=False, sp_step=True)
     popdb_status = fields.Selection(
         POPDB_STATUSES, string="Population database check", required=True,
         default="not_checked", tracking=True, copy=False,
         help="Result of checking the applicant against the National Population Database.")
     popdb_check_date = fields.Date("Checked on", copy=False)
-    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    verified_date = fields.Date(readonly=True, copy=False)
-    posting_date_start = fields.Date("Posted from", readonly=True, copy=False)
-    posting_date_end = fields.Date("Posted until", readonly=True, copy=False)
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False, sp_step=True)
+    verified_date = fields.Date(readonly=True, copy=False, sp_step=True)
+    posting_date_start = fields.Date("Posted from", readonly=True, copy=False, sp_step=True)
+    posting_date_end = fields.Date("Posted until", readonly=True, copy=False, sp_step=True)
     posting_feedback = fields.Text(copy=False, help="Objections or remarks from the posting.")
     # approval and decision
     stage_id = fields.Many2one("sp.programme.stage", string="Approval stage", readonly=True,
-                               copy=False, index="btree_not_null")
+                               copy=False, index="btree_not_null", sp_step=True)
     approval_ids = fields.One2many("sp.enrolment.approval", "enrolment_id", string="Approvals")
     decision_id = fields.Many2one("sp.decision", string="Decision", readonly=True, copy=False,
-                                  index="btree_not_null")
+                                  index="btree_not_null", sp_step=True)
     decision_number = fields.Char(related="decision_id.name", string="Decision number")
     decision_date = fields.Date(related="decision_id.decision_date")
     decision_signer = fields.Char(related="decision_id.signer")
     decision_ids = fields.Many2many(
         "sp.decision", "sp_decision_sp_enrolment_rel", "enrolment_id", "decision_id",
-        string="Decisions", readonly=True, copy=False)
+        string="Decisions", readonly=True, copy=False, sp_step=True)
+    approved_by_id = fields.Many2one(
+        "res.users", "Approved by", readonly=True, copy=False, sp_step=True,
+        help="Who approved the decision at the last stage: never the one who submitted the "
+        "application (four eyes, also a database constraint).")
+    approved_date = fields.Date("Approved on", readonly=True, copy=False, sp_step=True)
     # life
     adjustment_ids = fields.One2many("sp.enrolment.adjustment", "enrolment_id", readonly=True)
     suspension_ids = fields.One2many("sp.enrolment.suspension", "enrolment_id", readonly=True)
     termination_reason = fields.Selection(TERMINATION_REASONS, readonly=True, copy=False,
-                                          tracking=True)
-    termination_date = fields.Date("Event date", readonly=True, copy=False)
-    rejection_reason = fields.Text(readonly=True, copy=False)
+                                          tracking=True, sp_step=True)
+    termination_date = fields.Date("Event date", readonly=True, copy=False, sp_step=True)
+    rejection_reason = fields.Text(readonly=True, copy=False, sp_step=True)
     # Indexed: deleting an enrolment looks up the enrolments pointing at it (without the
     # index, a scan of the whole table per deleted row).
     transferred_from_id = fields.Many2one("sp.enrolment", readonly=True, copy=False,
-                                          index="btree_not_null")
+                                          index="btree_not_null", sp_step=True)
     transferred_to_id = fields.Many2one("sp.enrolment", readonly=True, copy=False,
-                                        index="btree_not_null")
-    funeral_amount = fields.Float("Funeral support", digits=(16, 0), readonly=True, copy=False)
-    funeral_period = fields.Date("Funeral support paid in", readonly=True, copy=False)
+                                        index="btree_not_null", sp_step=True)
+    funeral_amount = fields.Float("Funeral support", digits=(16, 0), readonly=True, copy=False, sp_step=True)
+    funeral_period = fields.Date("Funeral support paid in", readonly=True, copy=False, sp_step=True)
     arrears_from = fields.Date(
         readonly=True, copy=False,
         help="Earliest month whose amount changed after it was computed (a retroactive "
-        "decision, level or adjustment): the next computation pays the difference as arrears.")
+        "decision, level or adjustment): the next computation pays the difference as arrears.", sp_step=True)
     entitlement_ids = fields.One2many("sp.entitlement", "enrolment_id", readonly=True)
     note = fields.Text()
 
     _sql_constraints = [
         ("dependants_check", "CHECK(dependant_count >= 0)",
          "The number of dependants cannot be negative."),
+        bounded_check("dependants_max_check", "dependant_count", 0, MAX_COUNT,
+                      "The number of dependants is out of bounds."),
+        bounded_check("monthly_amount_check", "monthly_amount", 0, MAX_AMOUNT,
+                      "The monthly amount of an enrolment must be a finite amount from 0 to "
+                      "100,000,000,000 VND."),
+        bounded_check("funeral_amount_check", "funeral_amount", 0, MAX_AMOUNT,
+                      "The funeral support must be a finite amount from 0 to 100,000,000,000 "
+                      "VND."),
+        ("four_eyes_check",
+         "CHECK(approved_by_id IS NULL OR submitted_by_id IS NULL "
+         "OR approved_by_id <> submitted_by_id)",
+         "The approver of an enrolment decision must not be the person who submitted the "
+         "application (four eyes)."),
     ]
 
     def init(self):
@@ -192,25 +211,34 @@ class SpEnrolment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self.check_access("create")
-        if not self.env.su and not self.env.context.get("sp_step"):
-            for vals in vals_list:
-                if STEP_FIELDS & {key for key, value in vals.items() if value}:
-                    raise UserError(_("A new enrolment starts as an application; the steps "
-                                      "set its state and decision."))
+        if not self._sp_may_write_steps():
+            owned = self._sp_step_fields()
+            given = {key for vals in vals_list for key in vals if key in owned}
+            defaults = self.default_get(list(given)) if given else {}
+            if any(vals[key] and vals[key] != defaults.get(key)
+                   for vals in vals_list for key in given & set(vals)):
+                raise AccessError(_("A new enrolment starts as an application; the steps "
+                                    "set its state and decision."))
         self._sp_check_new_applications(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("sp_step"):
-            steps = STEP_FIELDS & set(vals)
-            if steps:
-                raise UserError(_("%s is set by the enrolment's steps (buttons or actions), not "
-                                  "edited directly.", ", ".join(sorted(steps))))
+        if not self._sp_may_write_steps():
+            # The step fields' own message first (some are also decided fields).
+            self._sp_refuse_step_fields(self._sp_step_fields() & set(vals))
+        if not self.env.su:
             decided = DECIDED_FIELDS & set(vals)
             if decided and self.filtered(lambda e: e.state in PAYABLE_STATES):
                 raise UserError(_("A decided enrolment changes through an adjustment (or a "
                                   "transfer), not by editing %s.", ", ".join(sorted(decided))))
         return super().write(vals)
+
+    @api.model
+    def _sp_refuse_step_fields(self, names):
+        if names:
+            labels = sorted(self._fields[name]._description_string(self.env) for name in names)
+            raise AccessError(_("%s is set by the enrolment's steps (buttons or actions), not "
+                                "edited directly.", ", ".join(labels)))
 
     @api.model
     def _sp_check_new_applications(self, vals_list):
@@ -226,11 +254,31 @@ class SpEnrolment(models.Model):
                 ("state", "in", OPEN_STATES)] + (
                     [("individual_id", "=", False)] if field == "household_id" else []), limit=1)
             if other:
-                raise ValidationError(_(
-                    "%(name)s already has an enrolment in %(programme)s (%(ref)s, %(state)s, "
-                    "%(office)s): one beneficiary has one enrolment in a programme at a time.",
-                    name=other._sp_beneficiary_name(), programme=other.programme_id.name,
-                    ref=other.id, state=other._sp_state_label(), office=other.company_id.name))
+                self._sp_raise_duplicate(other)
+
+    def _sp_raise_duplicate(self, other):
+        """The message for a second enrolment of one beneficiary in a programme. ``other`` was
+        found in superuser mode: outside the user's scope, the message names neither the
+        person nor the household nor the enrolment, only whom to contact (the office's name
+        when the user may read that office)."""
+        user_env = self.env(su=False)
+        mine = other.with_env(user_env)
+        if mine.has_access("read"):
+            raise ValidationError(_(
+                "%(name)s already has an enrolment in %(programme)s (%(ref)s, %(state)s, "
+                "%(office)s): one beneficiary has one enrolment in a programme at a time.",
+                name=other._sp_beneficiary_name(), programme=other.programme_id.name,
+                ref=other.id, state=other._sp_state_label(), office=other.company_id.name))
+        office = other.company_id.with_env(user_env)
+        if office and office.has_access("read"):
+            raise ValidationError(_(
+                "This beneficiary already has an enrolment in %(programme)s registered by "
+                "another office: contact %(office)s. One beneficiary has one enrolment in a "
+                "programme at a time.", programme=other.programme_id.name, office=office.name))
+        raise ValidationError(_(
+            "This beneficiary already has an enrolment in %(programme)s registered by another "
+            "office: contact the central office to find it. One beneficiary has one enrolment "
+            "in a programme at a time.", programme=other.programme_id.name))
 
     # ------------------------------------------------------------------ computes
     @api.depends("individual_id", "household_id")
@@ -312,12 +360,7 @@ class SpEnrolment(models.Model):
             ids=self.ids, open=OPEN_STATES,
         ))
         if rows:
-            enrolment, other = self.browse(rows[0][0]), self.sudo().browse(rows[0][1])
-            raise ValidationError(_(
-                "%(name)s already has an enrolment in %(programme)s (%(ref)s, %(state)s, "
-                "%(office)s): one beneficiary has one enrolment in a programme at a time.",
-                name=enrolment._sp_beneficiary_name(), programme=enrolment.programme_id.name,
-                ref=other.id, state=other._sp_state_label(), office=other.company_id.name))
+            self._sp_raise_duplicate(self.sudo().browse(rows[0][1]))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_applications(self):
@@ -439,9 +482,80 @@ class SpEnrolment(models.Model):
         self._message_log_batch(bodies=bodies)
 
     def _sp_update(self, vals):
-        """Write ``vals`` on all the records at once, without per-record tracking: every step
-        logs its own message."""
-        self.with_context(tracking_disable=True, sp_step=True).write(vals)
+        """Write ``vals`` on all the records at once, without per-record tracking (every step
+        logs its own message), through the step guard: the user's write access on the records
+        is checked, then the step-owned fields are written in superuser mode."""
+        self.with_context(tracking_disable=True)._sp_step_write(vals)
+
+    # ------------------------------------------------------------------ arguments of the steps
+    # The public steps are callable over RPC with any JSON value: each argument is checked
+    # here and a wrong one gives a clear UserError, never a traceback.
+    @api.model
+    def _sp_arg_date(self, value, label, required=True):
+        if not value:
+            if required:
+                raise UserError(_("%s: give a date.", label))
+            return None
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        elif isinstance(value, str):
+            try:
+                value = fields.Date.to_date(value.strip())
+            except ValueError:
+                value = None
+        if not isinstance(value, datetime.date) or not 1900 <= value.year < 2200:
+            raise UserError(_("%(label)s: %(value)s is not a valid date (YYYY-MM-DD).",
+                              label=label, value=str(value)[:40] if value else _("empty")))
+        return value
+
+    @api.model
+    def _sp_arg_record(self, value, model, label, multi=False):
+        """A record (or, with ``multi``, records) of ``model``: the recordset itself, an id or
+        a list of ids. Empty gives the empty recordset."""
+        Model = self.env[model]
+        if value is None or value is False or (isinstance(value, models.BaseModel) and not value):
+            return Model
+        if isinstance(value, models.BaseModel):
+            ok = value._name == model and (multi or len(value) == 1)
+            records = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            ok, records = True, Model.browse(value)
+        elif multi and isinstance(value, (list, tuple)) and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value):
+            ok, records = True, Model.browse(value)
+        else:
+            ok, records = False, Model
+        if not ok:
+            raise UserError(_("%(label)s: expected a record of %(model)s, not %(value)s.",
+                              label=label, model=Model._description, value=str(value)[:40]))
+        if records.exists() != records:
+            raise UserError(_("%(label)s: record %(value)s of %(model)s does not exist.",
+                              label=label, value=str(value)[:40], model=Model._description))
+        records.check_access("read")
+        return records
+
+    @api.model
+    def _sp_arg_choice(self, value, choices, label, required=True):
+        keys = dict(choices)
+        if not value and not required:
+            return None
+        if not isinstance(value, str) or value not in keys:
+            raise UserError(_("%(label)s: %(value)s is not one of %(choices)s.", label=label,
+                              value=str(value)[:40], choices=", ".join(keys)))
+        return value
+
+    @api.model
+    def _sp_arg_text(self, value, label, required=False):
+        if value is None or value is False or value == "":
+            if required:
+                raise UserError(_("%s: give a text.", label))
+            return None
+        if not isinstance(value, str) or "\x00" in value or len(value) > 10000:
+            raise UserError(_("%s: expected a text of at most 10,000 characters, without NUL "
+                              "bytes.", label))
+        if required and not value.strip():
+            raise UserError(_("%s: give a text.", label))
+        return value
 
     # ------------------------------------------------------------------ steps
     def action_submit(self):
@@ -521,6 +635,8 @@ class SpEnrolment(models.Model):
         """Approve at the current stage; at the last stage ``decision`` (sp.decision) is
         required and the enrolments become active from ``date_start`` (default: per record,
         the decision month or the category's event month)."""
+        decision = self._sp_arg_record(decision, "sp.decision", _("Decision"))
+        date_start = self._sp_arg_date(date_start, _("Entitled from"), required=False)
         self._sp_require(("approval",), _("Approve"))
         self._sp_check_approver()
         self._sp_raise_ineligible()
@@ -545,11 +661,11 @@ class SpEnrolment(models.Model):
         self.env.cr.execute(SQL(
             """
             INSERT INTO sp_enrolment_approval
-                   (enrolment_id, stage_id, user_id, date, result, note, company_id, area_id,
-                    create_uid, create_date, write_uid, write_date)
-            SELECT e.id, e.stage_id, %(uid)s, NOW() AT TIME ZONE 'UTC', %(result)s, %(note)s,
-                   e.company_id, e.area_id, %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s,
-                   NOW() AT TIME ZONE 'UTC'
+                   (enrolment_id, stage_id, user_id, prepared_by_id, date, result, note,
+                    company_id, area_id, create_uid, create_date, write_uid, write_date)
+            SELECT e.id, e.stage_id, %(uid)s, e.submitted_by_id, NOW() AT TIME ZONE 'UTC',
+                   %(result)s, %(note)s, e.company_id, e.area_id, %(uid)s,
+                   NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM sp_enrolment e WHERE e.id = ANY(%(ids)s)
             """, ids=self.ids, uid=self.env.uid, result=result, note=note))
         self.env["sp.enrolment.approval"].invalidate_model()
@@ -572,6 +688,8 @@ class SpEnrolment(models.Model):
                 "state": "active", "stage_id": False, "decision_id": decision.id,
                 "date_start": start, "date_end": False,
                 "arrears_from": start if start < decision_month else False,
+                "approved_by_id": self.env.uid,
+                "approved_date": fields.Date.context_today(self),
             })
         decision.sudo().enrolment_ids = [(4, e.id) for e in self]
         self.env["sp.entitlement"]._sp_refresh_monthly_amounts(self, decision_month)
@@ -602,6 +720,7 @@ class SpEnrolment(models.Model):
         return min(events) if events else decision_month
 
     def action_reject(self, reason):
+        reason = self._sp_arg_text(reason, _("Reason of the rejection"), required=True)
         self._sp_require(("draft", "verification", "posting", "approval"), _("Reject"))
         if self.filtered(lambda e: e.state == "approval"):
             self.filtered(lambda e: e.state == "approval")._sp_check_approver()
@@ -614,8 +733,20 @@ class SpEnrolment(models.Model):
                       reason=None, decision=None):
         """Change categories, dependants or disability level from the month of ``date``. The
         months before keep the old values (recomputations use the adjustment history)."""
+        month = month_start(self._sp_arg_date(date, _("Effective date")))
+        if categories is not None:
+            categories = self._sp_arg_record(categories, "sp.benefit.category", _("Categories"),
+                                             multi=True)
+        if dependant_count is not None and (
+                not isinstance(dependant_count, int) or isinstance(dependant_count, bool)
+                or not 0 <= dependant_count <= MAX_COUNT):
+            raise UserError(_("Dependants: expected a whole number from 0 to %(max)s, not "
+                              "%(value)s.", max=MAX_COUNT, value=str(dependant_count)[:40]))
+        disability_level = self._sp_arg_choice(disability_level, DISABILITY_LEVELS,
+                                               _("Disability level"), required=False)
+        reason = self._sp_arg_text(reason, _("Reason"))
+        decision = self._sp_arg_record(decision, "sp.decision", _("Decision"))
         self._sp_require(("active", "suspended"), _("Adjust"))
-        month = month_start(date)
         Adjustment = self.env["sp.enrolment.adjustment"]
         vals = {}
         if categories is not None:
@@ -624,7 +755,7 @@ class SpEnrolment(models.Model):
             vals["dependant_count"] = dependant_count
         if disability_level:
             vals["disability_level"] = disability_level
-        Adjustment.create([{
+        Adjustment._sp_step_create([{
             "enrolment_id": enrolment.id, "date": month, "reason": reason,
             "decision_id": decision.id if decision else False,
             "old_category_ids": [(6, 0, enrolment.category_ids.ids)],
@@ -651,9 +782,12 @@ class SpEnrolment(models.Model):
 
     def action_suspend(self, reason, date, note=None, decision=None):
         """Stop paying from the month of ``date`` until resumed."""
+        reason = self._sp_arg_choice(reason, SUSPENSION_REASONS, _("Reason of the suspension"))
+        month = month_start(self._sp_arg_date(date, _("Suspended from")))
+        note = self._sp_arg_text(note, _("Note"))
+        decision = self._sp_arg_record(decision, "sp.decision", _("Decision"))
         self._sp_require(("active",), _("Suspend"))
-        month = month_start(date)
-        self.env["sp.enrolment.suspension"].create([{
+        self.env["sp.enrolment.suspension"]._sp_step_create([{
             "enrolment_id": enrolment.id, "reason": reason, "date_from": month, "note": note,
             "decision_id": decision.id if decision else False,
         } for enrolment in self])
@@ -668,8 +802,12 @@ class SpEnrolment(models.Model):
     def action_resume(self, date, pay_back=False, decision=None):
         """Pay again from the month of ``date``; ``pay_back`` also pays the suspended months
         as arrears (e.g. the benefit was collected after all)."""
+        month = month_start(self._sp_arg_date(date, _("Resumed from")))
+        if not isinstance(pay_back, bool):
+            raise UserError(_("Pay the suspended months: expected true or false, not %s.",
+                              str(pay_back)[:40]))
+        decision = self._sp_arg_record(decision, "sp.decision", _("Decision"))
         self._sp_require(("suspended",), _("Resume"))
-        month = month_start(date)
         open_suspensions = self.suspension_ids.filtered(lambda s: not s.date_to)
         early = open_suspensions.filtered(lambda s: s.date_from > month)
         if early:
@@ -677,8 +815,8 @@ class SpEnrolment(models.Model):
                               "(%(start)s).", name=early[0].enrolment_id._sp_beneficiary_name(),
                               month=month.strftime("%m/%Y"),
                               start=early[0].date_from.strftime("%m/%Y")))
-        open_suspensions.write({"date_to": fields.Date.subtract(month, days=1),
-                                "paid_back": pay_back})
+        open_suspensions._sp_step_write({"date_to": fields.Date.subtract(month, days=1),
+                                         "paid_back": pay_back})
         self._sp_update({"state": "active"})
         if pay_back:
             for suspension in open_suspensions:
@@ -689,9 +827,17 @@ class SpEnrolment(models.Model):
                        back=_(", suspended months paid as arrears") if pay_back else ""))
         return True
 
-    def action_terminate(self, reason, date, note=None, decision=None):
+    def action_terminate(self, reason, date=None, note=None, decision=None):
         """Stop for good, effective the month after the event of ``date`` (that month is still
-        paid). A death also grants the funeral support."""
+        paid). A death needs the person's date of death recorded in the registry (a death
+        event): that date is the event's, and it grants the funeral support, once per person."""
+        reason = self._sp_arg_choice(reason, TERMINATION_REASONS, _("Reason of the termination"))
+        note = self._sp_arg_text(note, _("Note"))
+        decision = self._sp_arg_record(decision, "sp.decision", _("Decision"))
+        if reason == "death":
+            self._sp_check_death_recorded()
+        else:
+            date = self._sp_arg_date(date, _("Event date"))
         self._sp_require(OPEN_STATES, _("Terminate"))
         pending = self.filtered(lambda e: e.state not in ("active", "suspended"))
         if pending:
@@ -702,18 +848,39 @@ class SpEnrolment(models.Model):
         running = self - pending
         if not running:
             return True
-        end = month_end(date)
-        running._sp_update({"state": "terminated", "termination_reason": reason,
-                            "termination_date": date, "date_end": end})
-        running.suspension_ids.filtered(lambda s: not s.date_to).write({"date_to": end})
         if decision:
             decision.sudo().enrolment_ids = [(4, e.id) for e in running]
         if reason == "death":
-            running._sp_grant_funeral(date)
-        running._sp_log(_("Terminated (%(reason)s, %(date)s): last month paid "
-                                    "%(month)s. %(note)s", reason=dict(TERMINATION_REASONS)[reason],
-                                    date=date, month=end.strftime("%m/%Y"), note=note or ""))
+            for died, group in running.grouped(lambda e: e.individual_id.date_of_death).items():
+                group._sp_terminate_running(reason, died, note)
+        else:
+            running._sp_terminate_running(reason, date, note)
         return True
+
+    def _sp_check_death_recorded(self):
+        """Death needs a death: the person's date of death, recorded in the registry."""
+        for enrolment in self:
+            if not enrolment.individual_id:
+                raise UserError(_(
+                    "%s is a household's enrolment: a death ends the enrolment of a person. "
+                    "Record the death in the registry and choose another reason here.",
+                    enrolment.display_name))
+            if not enrolment.individual_id.date_of_death:
+                raise UserError(_(
+                    "%s has no date of death in the registry: record the death (a death event "
+                    "of the registry) first; it terminates the enrolments and grants the funeral "
+                    "support.", enrolment._sp_beneficiary_name()))
+
+    def _sp_terminate_running(self, reason, date, note):
+        end = month_end(date)
+        self._sp_update({"state": "terminated", "termination_reason": reason,
+                         "termination_date": date, "date_end": end})
+        self.suspension_ids.filtered(lambda s: not s.date_to)._sp_step_write({"date_to": end})
+        if reason == "death":
+            self._sp_grant_funeral(date)
+        self._sp_log(_("Terminated (%(reason)s, %(date)s): last month paid "
+                       "%(month)s. %(note)s", reason=dict(TERMINATION_REASONS)[reason],
+                       date=date, month=end.strftime("%m/%Y"), note=note or ""))
 
     def _sp_grant_funeral(self, date_of_death):
         """Funeral support once per person: the programme paying the most (coefficient x the
@@ -743,6 +910,13 @@ class SpEnrolment(models.Model):
         """The person moved: this commune stops after the month of ``stop_date``; an
         application opens in the new commune, awaiting its decision, entitled from the next
         month (no gap, no double month)."""
+        new_area = self._sp_arg_record(new_area, "sp.area", _("New commune / village"))
+        if not new_area:
+            raise UserError(_("Choose the commune the person moved to."))
+        if new_area.level not in ("commune", "village"):
+            raise UserError(_("%s is not a commune or a village: choose the commune the person "
+                              "moved to.", new_area.display_name))
+        stop_date = self._sp_arg_date(stop_date, _("Last month paid here"))
         self._sp_require(("active", "suspended"), _("Transfer"))
         new = self.env["sp.enrolment"]
         stop = month_end(stop_date)

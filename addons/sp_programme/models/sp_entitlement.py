@@ -8,6 +8,7 @@ from odoo.addons.sp_base.tools import drop_foreign_keys
 
 from ..tools.rules import month_start, vnd
 from ..tools.sql import drop_indexes, no_jit
+from .sp_bounded_mixin import MAX_AMOUNT, MAX_COEFFICIENT, SENSITIVE_GROUPS, bounded_check
 from .sp_enrolment import PAYABLE_STATES
 
 # Above this many rows written for a month, the planner gets fresh statistics of the table.
@@ -27,7 +28,7 @@ class SpEntitlement(models.Model):
 
     _name = "sp.entitlement"
     _description = "Monthly entitlement"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.bounded.mixin", "sp.sensitive.mixin", "sp.access.mixin"]
     _order = "period desc, id desc"
     _rec_name = "enrolment_id"
 
@@ -36,32 +37,52 @@ class SpEntitlement(models.Model):
     # (period, office) the month's lists and the payment module; the person and the area (the
     # commune officer's record rule) have theirs. Programme, person, office and area are the
     # enrolment's, copied for the lists and the record rules: see init() for their keys.
-    enrolment_id = fields.Many2one("sp.enrolment", required=True, ondelete="cascade")
-    period = fields.Date(required=True, help="First day of the month paid.")
+    enrolment_id = fields.Many2one("sp.enrolment", required=True, ondelete="cascade", sp_step=True)
+    period = fields.Date(required=True, help="First day of the month paid.", sp_step=True)
     state = fields.Selection([("draft", "Draft"), ("confirmed", "Confirmed")], required=True,
-                             default="draft")
+                             default="draft", sp_step=True)
     company_id = fields.Many2one(index=False)
-    programme_id = fields.Many2one("sp.programme", required=True)
-    individual_id = fields.Many2one("sp.individual", string="Beneficiary", index=True)
-    household_id = fields.Many2one("sp.household", index="btree_not_null")
+    programme_id = fields.Many2one("sp.programme", required=True, sp_step=True)
+    individual_id = fields.Many2one("sp.individual", string="Beneficiary", index=True, sp_step=True)
+    household_id = fields.Many2one("sp.household", index="btree_not_null", sp_step=True)
     category_id = fields.Many2one("sp.benefit.category", string="Category",
-                                  help="The category paid (the highest when two are paid).")
+                                  help="The category paid (the highest when two are paid).", sp_step=True, groups=SENSITIVE_GROUPS)
     coefficient = fields.Float(digits=(8, 2), aggregator=False,
-                               help="Sum of the coefficients paid (x dependants).")
-    standard_level = fields.Float(digits=(16, 0), aggregator=False)
-    amount = fields.Float("Monthly amount", digits=(16, 0))
-    arrears_amount = fields.Float("Arrears", digits=(16, 0))
-    oneoff_amount = fields.Float("One-off support", digits=(16, 0))
-    total_amount = fields.Float("Total", digits=(16, 0))
-    arrears_from = fields.Date(help="First month whose arrears were computed in this row.")
+                               help="Sum of the coefficients paid (x dependants).", sp_step=True)
+    standard_level = fields.Float(digits=(16, 0), aggregator=False, sp_step=True)
+    amount = fields.Float("Monthly amount", digits=(16, 0), sp_step=True)
+    arrears_amount = fields.Float("Arrears", digits=(16, 0), sp_step=True)
+    oneoff_amount = fields.Float("One-off support", digits=(16, 0), sp_step=True)
+    total_amount = fields.Float("Total", digits=(16, 0), sp_step=True)
+    arrears_from = fields.Date(help="First month whose arrears were computed in this row.", sp_step=True)
     breakdown = fields.Json(help="Every category line of the month, paid or superseded, when "
-                            "there are two or more.")
-    breakdown_text = fields.Text("Lines", compute="_compute_breakdown_text")
+                            "there are two or more.", sp_step=True, groups=SENSITIVE_GROUPS)
+    breakdown_text = fields.Text("Lines", compute="_compute_breakdown_text", groups=SENSITIVE_GROUPS)
     arrear_ids = fields.One2many("sp.entitlement.arrear", "entitlement_id", string="Arrears by month")
 
+    _sp_bounds = {
+        "coefficient": (0, MAX_COEFFICIENT), "standard_level": (0, MAX_AMOUNT),
+        "amount": (0, MAX_AMOUNT), "arrears_amount": (0, MAX_AMOUNT),
+        "oneoff_amount": (0, MAX_AMOUNT), "total_amount": (0, MAX_AMOUNT),
+    }
     _sql_constraints = [
         ("enrolment_period_uniq", "unique(enrolment_id, period)",
          "An enrolment has one entitlement per month."),
+        bounded_check("coefficient_check", "coefficient", 0, MAX_COEFFICIENT,
+                      "The coefficient of an entitlement must be from 0 to 1,000."),
+        bounded_check("standard_level_check", "standard_level", 0, MAX_AMOUNT,
+                      "The standard level of an entitlement must be from 0 to 100,000,000,000 "
+                      "VND."),
+        bounded_check("amount_check", "amount", 0, MAX_AMOUNT,
+                      "The monthly amount of an entitlement must be from 0 to 100,000,000,000 "
+                      "VND."),
+        bounded_check("arrears_amount_check", "arrears_amount", 0, MAX_AMOUNT,
+                      "The arrears of an entitlement must be from 0 to 100,000,000,000 VND."),
+        bounded_check("oneoff_amount_check", "oneoff_amount", 0, MAX_AMOUNT,
+                      "The one-off support of an entitlement must be from 0 to 100,000,000,000 "
+                      "VND."),
+        bounded_check("total_amount_check", "total_amount", 0, MAX_AMOUNT,
+                      "The total of an entitlement must be from 0 to 100,000,000,000 VND."),
         ("period_check", "CHECK(EXTRACT(DAY FROM period) = 1)",
          "The period of an entitlement is the first day of a month."),
     ]
@@ -619,7 +640,7 @@ class SpEntitlement(models.Model):
                 else enrolment.arrears_from
             if not result["total_amount"]:
                 continue
-            created |= self.create({
+            created |= self._sp_step_create([{
                 "enrolment_id": enrolment.id, "period": period,
                 "programme_id": enrolment.programme_id.id,
                 "individual_id": enrolment.individual_id.id,
@@ -637,6 +658,6 @@ class SpEntitlement(models.Model):
                                        "due": a["due"], "settled": a["settled"],
                                        "amount": a["amount"], "area_id": enrolment.area_id.id})
                                for a in result["arrears"]],
-            })
+            }])
         return created
 

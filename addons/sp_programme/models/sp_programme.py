@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.rules import BIRTHDAY_MONTH, MONTH_AFTER
+from .sp_bounded_mixin import MAX_COEFFICIENT, bounded_check
 
 AGE_RULES = [
     (MONTH_AFTER, "From the month after the birthday"),
@@ -17,8 +18,9 @@ class SpProgramme(models.Model):
 
     _name = "sp.programme"
     _description = "Benefit programme"
-    _inherit = ["mail.thread"]
+    _inherit = ["sp.bounded.mixin", "mail.thread"]
     _order = "sequence, id"
+    _sp_bounds = {"posting_days": (0, 366), "funeral_coefficient": (0, MAX_COEFFICIENT)}
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(required=True, tracking=True)
@@ -56,6 +58,10 @@ class SpProgramme(models.Model):
          "The public posting period cannot be negative."),
         ("funeral_check", "CHECK(funeral_coefficient >= 0)",
          "Funeral support cannot be negative."),
+        bounded_check("funeral_max_check", "funeral_coefficient", 0, MAX_COEFFICIENT,
+                      "The funeral support coefficient must be a finite number up to 1,000."),
+        bounded_check("posting_days_max_check", "posting_days", 0, 366,
+                      "The public posting period must be from 0 to 366 days."),
     ]
 
     def _compute_enrolment_count(self):

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.rules import Level, level_for, vnd
+from .sp_bounded_mixin import MAX_AMOUNT, bounded_check
 
 
 class SpStandardLevel(models.Model):
@@ -14,8 +15,9 @@ class SpStandardLevel(models.Model):
 
     _name = "sp.standard.level"
     _description = "Standard level"
-    _inherit = ["mail.thread"]
+    _inherit = ["sp.bounded.mixin", "mail.thread"]
     _order = "programme_id, date_from desc, scope, id"
+    _sp_bounds = {"amount": (0, MAX_AMOUNT)}
 
     programme_id = fields.Many2one(
         "sp.programme", required=True, index=True, ondelete="cascade", tracking=True)
@@ -37,6 +39,8 @@ class SpStandardLevel(models.Model):
          "CHECK((scope = 'national' AND province_id IS NULL) OR "
          "(scope = 'province' AND province_id IS NOT NULL))",
          "A provincial level needs its province; a national level has none."),
+        bounded_check("amount_bounds_check", "amount", 0, MAX_AMOUNT,
+                      "A standard level must be a finite amount from 0 to 100,000,000,000 VND."),
     ]
 
 
@@ -73,21 +77,26 @@ class SpStandardLevel(models.Model):
         if self.scope == "national":
             self.province_id = False
 
+    @api.model
+    def _sp_check_level_amount(self, vals):
+        amount = vals.get("amount", 1)
+        if not amount or (isinstance(amount, (int, float)) and not isinstance(amount, bool)
+                          and amount <= 0):
+            raise ValidationError(_("A standard level must be a positive amount, not %s.",
+                                    amount))
+        self._sp_check_bounds(vals)  # NaN, infinite, too large, not a number
+
     @api.model_create_multi
     def create(self, vals_list):
         # Checked before the insert, so the message is ours and not the database's.
         for vals in vals_list:
-            if "amount" in vals and (vals["amount"] or 0) <= 0:
-                raise ValidationError(_("A standard level must be a positive amount, not %s.",
-                                        vals["amount"]))
+            self._sp_check_level_amount(vals)
         levels = super().create(vals_list)
         levels._sp_mark_arrears()
         return levels
 
     def write(self, vals):
-        if "amount" in vals and (vals["amount"] or 0) <= 0:
-            raise ValidationError(_("A standard level must be a positive amount, not %s.",
-                                    vals["amount"]))
+        self._sp_check_level_amount(vals)
         before = {level.id: level.date_from for level in self}
         res = super().write(vals)
         if {"amount", "date_from", "province_id", "scope"} & set(vals):
