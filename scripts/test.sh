@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The one test command (make test): lint, compose validation, a fresh database with every suite
 # module installed without demo data and their tests run by Odoo, the same tests run again by
-# pytest-odoo, and a benchmark smoke run. Exits non-zero on any failure, and with exit code 3 and
-# a clear message when Odoo 18 cannot be imported.
+# pytest-odoo, a benchmark smoke run and the upgrade test from the last release (tests/upgrade).
+# Exits non-zero on any failure, and with exit code 3 and a clear message when Odoo 18 cannot be
+# imported.
 #
 # Environment: SP_TEST_DB (database name, default sp_test), SP_TEST_PORT (HTTP port for browser
 # tests, default 8069), SP_TEST_MODULES (limit to these suite modules, comma-separated),
-# SP_TEST_SKIP (comma-separated steps to skip: deps, lint, compose, pytest, bench), PYTHON (the
-# interpreter that has Odoo), SP_DB_HOST, SP_DB_PORT, SP_DB_USER, SP_DB_PASSWORD to use an
-# existing PostgreSQL server instead of the project-local one.
+# SP_TEST_SKIP (comma-separated steps to skip: deps, lint, compose, pytest, faults, bench,
+# upgrade), PYTHON (the interpreter that has Odoo), SP_DB_HOST, SP_DB_PORT, SP_DB_USER,
+# SP_DB_PASSWORD to use an existing PostgreSQL server instead of the project-local one.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$SP_ROOT" || exit 1
@@ -119,6 +120,16 @@ if step bench "Benchmark smoke run"; then
       || failed+=(bench)
   else
     echo "no benchmark harness yet (tests/bench/run.py)" >&2
+  fi
+fi
+
+if step upgrade "Upgrade test: the last release installed and filled, -u all to the working tree"; then
+  if [ -n "${SP_TEST_MODULES:-}" ]; then
+    # The upgrade covers every suite module: a run limited to some modules does not run it.
+    echo "upgrade: NOT RUN for a run limited by SP_TEST_MODULES (make test without it runs it)" >&2
+  else
+    SP_TEST_PORT="$port" "$PY" tests/upgrade/run.py --config "$conf" --database "${db}_upgrade" \
+      || failed+=("upgrade test (tests/upgrade/run.py, log in .local/${db}_upgrade.upgrade/)")
   fi
 fi
 
