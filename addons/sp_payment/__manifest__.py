@@ -2,7 +2,7 @@
     "name": "Social Protection: Payments",
     "summary": "Monthly payment cycles through a payment agency: lists, results, reconciliation, "
     "carry-forward, funds",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "SP MIS",

@@ -15,8 +15,10 @@ class SpEnrolment(models.Model):
         help="How this beneficiary is paid. Empty: the method of the pay point serving the "
         "commune, else of the agency contract.",
     )
+    # not for the call centre (registry summaries only)
     payment_account = fields.Char(
         "Bank account / e-wallet", tracking=True,
+        groups="sp_base.group_commune_officer,sp_base.group_auditor",
         help="Account or e-wallet number printed on the agency list (bank and e-wallet payments).",
     )
     payment_recipient = fields.Char(

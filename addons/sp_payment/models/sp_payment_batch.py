@@ -62,33 +62,48 @@ def _csv_value(value):
 
 
 class SpPaymentBatch(models.Model):
+    """The lines of one commune, pay point and method in a cycle. Everything on it is written
+    by the cycle's steps (generation, approval, export, results, closing): sp_step fields."""
+
     _name = "sp.payment.batch"
     _description = "Payment batch"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread"]
     _order = "cycle_id desc, name"
 
-    name = fields.Char(required=True, readonly=True, copy=False)
-    cycle_id = fields.Many2one("sp.payment.cycle", required=True, index=True, ondelete="cascade")
-    period = fields.Date(related="cycle_id.period", store=True)
-    area_id = fields.Many2one(string="Commune")
-    point_id = fields.Many2one("sp.payment.point", string="Pay point", index=True)
-    method = fields.Selection(METHODS, required=True)
-    agency_id = fields.Many2one("sp.payment.agency", index=True)
-    contract_id = fields.Many2one("sp.payment.contract", index=True)
+    name = fields.Char(required=True, readonly=True, copy=False, sp_step=True)
+    cycle_id = fields.Many2one("sp.payment.cycle", required=True, index=True, ondelete="cascade",
+                               sp_step=True)
+    period = fields.Date(related="cycle_id.period", store=True, sp_step=True)
+    company_id = fields.Many2one(sp_step=True)
+    area_id = fields.Many2one(string="Commune", sp_step=True)
+    point_id = fields.Many2one("sp.payment.point", string="Pay point", index=True, sp_step=True)
+    method = fields.Selection(METHODS, required=True, sp_step=True)
+    agency_id = fields.Many2one("sp.payment.agency", index=True, sp_step=True)
+    contract_id = fields.Many2one("sp.payment.contract", index=True, sp_step=True)
     state = fields.Selection(
         [("draft", "Draft"), ("approved", "Approved"), ("exported", "Sent to the agency"),
          ("reported", "Reported"), ("closed", "Closed")],
-        default="draft", required=True, index=True, tracking=True,
+        default="draft", required=True, index=True, tracking=True, sp_step=True,
     )
     line_ids = fields.One2many("sp.payment.line", "batch_id", string="Payment lines")
-    line_count = fields.Integer("Lines", readonly=True)
-    total_amount = fields.Float("Total", digits=(16, 0), readonly=True)
-    paid_amount = fields.Float("Paid", digits=(16, 0), readonly=True)
-    unpaid_amount = fields.Float("Not collected", digits=(16, 0), readonly=True)
-    pending_count = fields.Integer("Lines without result", readonly=True)
-    export_checksum = fields.Char("List checksum (SHA-256)", readonly=True, copy=False)
-    export_date = fields.Datetime(readonly=True, copy=False)
+    line_count = fields.Integer("Lines", readonly=True, sp_step=True)
+    total_amount = fields.Float("Total", digits=(16, 0), readonly=True, sp_step=True)
+    paid_amount = fields.Float("Paid", digits=(16, 0), readonly=True, sp_step=True)
+    unpaid_amount = fields.Float("Not collected", digits=(16, 0), readonly=True, sp_step=True)
+    pending_count = fields.Integer("Lines without result", readonly=True, sp_step=True)
+    # four eyes, as on the cycle: who prepared the batch's lines and who approved them
+    generated_by = fields.Many2one("res.users", readonly=True, copy=False, sp_step=True)
+    approved_by = fields.Many2one("res.users", readonly=True, copy=False, sp_step=True)
+    approved_date = fields.Datetime(readonly=True, copy=False, sp_step=True)
+    export_checksum = fields.Char("List checksum (SHA-256)", readonly=True, copy=False,
+                                  sp_step=True)
+    export_date = fields.Datetime(readonly=True, copy=False, sp_step=True)
     log_ids = fields.One2many("sp.payment.file.log", "batch_id", string="File log")
+
+    _sql_constraints = [
+        ("four_eyes", "CHECK(approved_by IS NULL OR approved_by <> generated_by)",
+         "A payment batch is approved by another user than the one who generated it."),
+    ]
 
     def init(self):
         # One open (draft) batch per commune, pay point and method in a cycle; line generation
@@ -98,6 +113,11 @@ class SpPaymentBatch(models.Model):
                 ON sp_payment_batch (cycle_id, area_id, COALESCE(point_id, 0), method)
              WHERE state = 'draft'
         """)
+
+    def write(self, vals):
+        if not self.env.su:
+            self.check_access("write")  # the access rights' refusal first, then the steps'
+        return super().write(vals)
 
     def _check_agency_user(self):
         """An agency user may only touch the batches of their own agency (the record rules
@@ -196,7 +216,8 @@ class SpPaymentBatch(models.Model):
             vals["state"] = "exported"
         self.sudo().write(vals)
         self.env["sp.payment.file.log"].sudo().create({
-            "batch_id": self.id, "cycle_id": self.cycle_id.id, "kind": "export",
+            "batch_id": self.id, "cycle_id": self.cycle_id.id, "area_id": self.area_id.id,
+            "kind": "export",
             "file_name": filename, "checksum": checksum, "row_count": self.line_count,
             "attachment_id": attachment.id, "user_id": self.env.uid,
         })

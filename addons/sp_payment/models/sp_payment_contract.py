@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .sp_payment_agency import METHODS
+from .sp_payment_line import MAX_AMOUNT, check_amounts
 
 
 class SpPaymentContract(models.Model):
@@ -37,6 +38,28 @@ class SpPaymentContract(models.Model):
     )
     point_ids = fields.One2many("sp.payment.point", "contract_id", string="Pay points")
     active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("fee_check", "CHECK((fee_rate IS NULL OR (fee_rate >= 0 AND fee_rate <= 100)) AND "
+         "(fee_amount IS NULL OR (fee_amount >= 0 AND fee_amount <= 1e15)))",
+         "A contract's fee is from 0 to 100 % or from 0 to 1,000,000,000,000,000 VND per person."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._sp_check_fees(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._sp_check_fees(vals)
+        return super().write(vals)
+
+    def _sp_check_fees(self, vals):
+        """Before anything is written: NaN or infinity would fail with a traceback, a
+        negative or 1e308 fee would be stored."""
+        check_amounts(self, vals, ["fee_rate"], 100)
+        check_amounts(self, vals, ["fee_amount"], MAX_AMOUNT)
 
     @api.constrains("fee_rate", "fee_amount", "list_due_day", "report_due_day", "date_start", "date_end")
     def _check_terms(self):

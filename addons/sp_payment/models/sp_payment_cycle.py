@@ -3,8 +3,10 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from .sp_payment_line import MAX_AMOUNT, check_amounts
 
 _logger = logging.getLogger(__name__)
 
@@ -14,9 +16,9 @@ CYCLE_STATES = [
     ("approved", "Approved"),
     ("closed", "Closed"),
 ]
-# Enrolments per generation chunk (ir.config_parameter sp_payment.generation_chunk, or the
-# context key sp_payment_chunk): one statement each and, in the background job, one
-# transaction each, so an interrupted run keeps whole chunks and the rerun adds the rest.
+# Enrolments per generation chunk (ir.config_parameter sp_payment.generation_chunk): one
+# statement each and, in the background job, one transaction each, so an interrupted run keeps
+# whole chunks and the rerun adds the rest.
 CHUNK = 200_000
 # First key of the PostgreSQL advisory locks of payment cycles (the second is the cycle id).
 LOCK_KEY = 742001
@@ -29,15 +31,19 @@ class SpPaymentCycle(models.Model):
 
     _name = "sp.payment.cycle"
     _description = "Monthly payment cycle"
-    _inherit = ["sp.access.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "period desc, company_id"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # Fields with sp_step=True are written by the steps only (generate, approve, close, update
+    # totals): a plain write is refused whatever the context (sp_base's sp.step.mixin).
+    name = fields.Char(compute="_compute_name", store=True, sp_step=True)
     period = fields.Date(required=True, tracking=True, help="First day of the month paid.")
     area_id = fields.Many2one(
-        compute="_compute_area_id", store=True, precompute=True, readonly=True, string="Province"
+        compute="_compute_area_id", store=True, precompute=True, readonly=True, string="Province",
+        sp_step=True,
     )
-    state = fields.Selection(CYCLE_STATES, default="draft", required=True, tracking=True, index=True)
+    state = fields.Selection(CYCLE_STATES, default="draft", required=True, tracking=True,
+                             index=True, sp_step=True)
     contract_id = fields.Many2one(
         "sp.payment.contract", string="Agency contract", tracking=True,
         domain="[('company_id', '=', company_id)]",
@@ -47,17 +53,17 @@ class SpPaymentCycle(models.Model):
     batch_ids = fields.One2many("sp.payment.batch", "cycle_id", string="Payment batches")
     line_ids = fields.One2many("sp.payment.line", "cycle_id", string="Payment lines")
     # Totals are written by _sp_update_totals (two aggregate statements), not computed per record.
-    line_count = fields.Integer("Lines", readonly=True)
-    batch_count = fields.Integer("Batches", readonly=True)
-    amount_total = fields.Float("Monthly amounts", digits=(16, 0), readonly=True)
-    arrears_total = fields.Float("Arrears", digits=(16, 0), readonly=True)
-    one_off_total = fields.Float("One-off", digits=(16, 0), readonly=True)
-    carried_total = fields.Float("Carried forward", digits=(16, 0), readonly=True)
-    total_amount = fields.Float("Total to pay", digits=(16, 0), readonly=True)
-    paid_amount = fields.Float("Disbursed", digits=(16, 0), readonly=True)
-    unpaid_amount = fields.Float("Not collected", digits=(16, 0), readonly=True)
-    pending_count = fields.Integer("Lines without result", readonly=True)
-    fee_amount = fields.Float("Agency fees", digits=(16, 0), readonly=True)
+    line_count = fields.Integer("Lines", readonly=True, sp_step=True)
+    batch_count = fields.Integer("Batches", readonly=True, sp_step=True)
+    amount_total = fields.Float("Monthly amounts", digits=(16, 0), readonly=True, sp_step=True)
+    arrears_total = fields.Float("Arrears", digits=(16, 0), readonly=True, sp_step=True)
+    one_off_total = fields.Float("One-off", digits=(16, 0), readonly=True, sp_step=True)
+    carried_total = fields.Float("Carried forward", digits=(16, 0), readonly=True, sp_step=True)
+    total_amount = fields.Float("Total to pay", digits=(16, 0), readonly=True, sp_step=True)
+    paid_amount = fields.Float("Disbursed", digits=(16, 0), readonly=True, sp_step=True)
+    unpaid_amount = fields.Float("Not collected", digits=(16, 0), readonly=True, sp_step=True)
+    pending_count = fields.Integer("Lines without result", readonly=True, sp_step=True)
+    fee_amount = fields.Float("Agency fees", digits=(16, 0), readonly=True, sp_step=True)
     allocated_amount = fields.Float(
         "Funds allocated", digits=(16, 0), tracking=True,
         help="Funds transferred to the payment agency for this cycle.",
@@ -67,14 +73,25 @@ class SpPaymentCycle(models.Model):
         help="Allocated minus disbursed minus fees: what the agency returns or is owed.",
     )
     generation_queued = fields.Boolean(
-        readonly=True, copy=False,
+        readonly=True, copy=False, sp_step=True,
         help="Generation runs in the background, committing per chunk of enrolments.",
     )
-    generated_by = fields.Many2one("res.users", readonly=True, copy=False)
-    approved_by = fields.Many2one("res.users", readonly=True, tracking=True, copy=False)
-    approved_date = fields.Datetime(readonly=True, copy=False)
+    generation_queued_by = fields.Many2one(
+        "res.users", string="Generation requested by", readonly=True, copy=False, sp_step=True)
+    # four eyes: the approver is another user than the one who prepared the lines (a database
+    # check too); a generation that adds lines to an approved cycle asks for a new approval
+    generated_by = fields.Many2one("res.users", readonly=True, copy=False, sp_step=True,
+                                   help="Who generated the lines waiting for approval.")
+    approved_by = fields.Many2one("res.users", readonly=True, tracking=True, copy=False,
+                                  sp_step=True)
+    approved_date = fields.Datetime(readonly=True, copy=False, sp_step=True)
 
     _sql_constraints = [
+        ("four_eyes", "CHECK(approved_by IS NULL OR approved_by <> generated_by)",
+         "A payment cycle is approved by another user than the one who generated it."),
+        ("allocated_amount_check",
+         "CHECK(allocated_amount IS NULL OR (allocated_amount >= 0 AND allocated_amount <= 1e15))",
+         "The funds allocated to a cycle are between 0 and 1,000,000,000,000,000 VND."),
         ("company_period_uniq", "unique(company_id, period)",
          "This province office already has a payment cycle for that month."),
         ("period_first_day", "CHECK(EXTRACT(DAY FROM period) = 1)",
@@ -106,18 +123,37 @@ class SpPaymentCycle(models.Model):
                     _("A payment cycle belongs to a province office, not to %s.", cycle.company_id.name)
                 )
 
+    @api.constrains("contract_id", "company_id")
+    def _check_contract(self):
+        for cycle in self:
+            if cycle.contract_id and cycle.contract_id.company_id != cycle.company_id:
+                raise ValidationError(_("The agency contract of cycle %s is another office's.",
+                                        cycle.name))
+
+    def _sp_check_vals(self, vals):
+        check_amounts(self, vals, ["allocated_amount"], MAX_AMOUNT)
+        if vals.get("company_id") and not self.env.su \
+                and vals["company_id"] not in self.env.user.company_ids.ids:
+            raise AccessError(_("A payment cycle belongs to one of your offices."))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._sp_check_vals(vals)
             if vals.get("period"):
                 vals["period"] = fields.Date.to_date(vals["period"]).replace(day=1)
         return super().create(vals_list)
 
     def write(self, vals):
+        if not self.env.su:
+            self.check_access("write")  # the access rights' refusal first, then the steps'
+        self._sp_check_vals(vals)
         if vals.get("period"):
             vals["period"] = fields.Date.to_date(vals["period"]).replace(day=1)
         if {"period", "company_id"} & set(vals) and self.filtered(lambda c: c.line_count):
             raise UserError(_("The month and office of a cycle with lines cannot change."))
+        if "allocated_amount" in vals and self.filtered(lambda c: c.state == "closed"):
+            raise UserError(_("The funds of a closed cycle cannot change."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -148,11 +184,34 @@ class SpPaymentCycle(models.Model):
         self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s, %s)", LOCK_KEY, self.id))
 
     # ------------------------------------------------------------------ generation
+    def _sp_check_role(self, group, message):
+        """A step's explicit role check (the access rights are the second line): the system
+        administrator and superuser mode (the background job) pass."""
+        if not (self.env.su or self.env.user._is_system() or self.env.user.has_group(group)):
+            raise AccessError(message)
+
     def _sp_check_can_generate(self):
+        """Generation prepares the lists: the province office's officers and managers (not
+        limited to some communes: the cycle is the whole province's, which they must read)."""
+        self._sp_check_role("sp_base.group_commune_officer", _(
+            "Only the province office's officers and managers generate payment lines."))
         for cycle in self:
-            cycle.check_access("write")
+            cycle.check_access("read")
             if cycle.state == "closed":
                 raise UserError(_("Cycle %s is closed.", cycle.name))
+            if not cycle._sp_has_contract():
+                raise UserError(_(
+                    "No agency contract of %(office)s is in force in %(month)s: record the "
+                    "contract with the payment agency (Payments > Agency contracts) or choose "
+                    "one on the cycle, then generate the lines.",
+                    office=cycle.company_id.name, month=cycle.period.strftime("%m/%Y")))
+
+    def _sp_has_contract(self):
+        """Whether any agency contract of the office is in force in the cycle's month."""
+        self.ensure_one()
+        return bool(self.env["sp.payment.contract"].sudo().search_count([
+            ("company_id", "=", self.company_id.id), ("date_start", "<=", self.period),
+            "|", ("date_end", "=", False), ("date_end", ">=", self.period)], limit=1))
 
     def action_generate(self):
         """Compute the month's entitlements, create the missing lines in draft batches, carry
@@ -169,9 +228,17 @@ class SpPaymentCycle(models.Model):
         return True
 
     def _sp_after_generation(self, added, background=False):
-        vals = {"generated_by": self.env.uid, "generation_queued": False}
-        if self.state == "draft" or (added and self.state == "approved"):
-            vals["state"] = "generated"
+        """The lines waiting for approval were prepared by this user: a cycle not approved yet,
+        or an approved one that got new lines (it needs a new approval, by someone else)."""
+        vals = {"generation_queued": False, "generation_queued_by": False}
+        if self.state in ("draft", "generated") or (added and self.state == "approved"):
+            vals.update(state="generated", generated_by=self.env.uid, approved_by=False,
+                        approved_date=False)
+            self.env["sp.payment.batch"].flush_model()
+            self.env.cr.execute(SQL(
+                "UPDATE sp_payment_batch SET generated_by = %s WHERE cycle_id = %s "
+                "AND state = 'draft'", self.env.uid, self.id))
+            self.env["sp.payment.batch"].invalidate_model(["generated_by"])
         self.sudo().write(vals)
         if background:
             body = _("%(added)s lines added in the background (%(total)s in the cycle).",
@@ -184,7 +251,7 @@ class SpPaymentCycle(models.Model):
     def action_queue_generation(self):
         """Large cycles: generate in the background job, one committed chunk at a time."""
         self._sp_check_can_generate()
-        self.sudo().write({"generation_queued": True, "generated_by": self.env.uid})
+        self.sudo().write({"generation_queued": True, "generation_queued_by": self.env.uid})
         self.env.ref("sp_payment.ir_cron_generate_cycles").sudo()._trigger()
         return True
 
@@ -199,7 +266,7 @@ class SpPaymentCycle(models.Model):
                 continue
             try:
                 added = cycle._sp_generate(commit=True)
-                cycle.with_user(cycle.generated_by or self.env.user)._sp_after_generation(
+                cycle.with_user(cycle.generation_queued_by or self.env.user)._sp_after_generation(
                     added, background=True)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             finally:
@@ -207,9 +274,11 @@ class SpPaymentCycle(models.Model):
             self.env["ir.cron"]._notify_progress(done=done + 1, remaining=len(cycles) - done - 1)
 
     def _sp_chunk(self):
-        chunk = self.env.context.get("sp_payment_chunk") or self.env["ir.config_parameter"].sudo(
-        ).get_param("sp_payment.generation_chunk")
-        return max(int(chunk or CHUNK), 1)
+        chunk = self.env["ir.config_parameter"].sudo().get_param("sp_payment.generation_chunk")
+        try:
+            return max(int(chunk or CHUNK), 1)
+        except ValueError:
+            return CHUNK
 
     def _sp_generate(self, commit=False, compute=True):
         """The whole generation, set-based; returns the number of lines added. ``commit``:
@@ -369,14 +438,15 @@ class SpPaymentCycle(models.Model):
         cr.execute(SQL("""
             INSERT INTO sp_payment_batch (name, cycle_id, period, company_id, area_id, point_id,
                    method, contract_id, agency_id, state, line_count, total_amount, paid_amount,
-                   unpaid_amount, pending_count, create_uid, create_date, write_uid, write_date)
+                   unpaid_amount, pending_count, generated_by, create_uid, create_date, write_uid,
+                   write_date)
             SELECT %(prefix)s || '-' || a.code || '-' || COALESCE(p.code, k.pay_method) || '-'
                        || (SELECT COUNT(*) + 1 FROM sp_payment_batch ob
                             WHERE ob.cycle_id = %(cycle)s AND ob.area_id = k.commune_id
                               AND ob.point_id IS NOT DISTINCT FROM k.point_id
                               AND ob.method = k.pay_method),
                    %(cycle)s, %(period)s, %(company)s, k.commune_id, k.point_id, k.pay_method,
-                   k.contract_id, k.agency_id, 'draft', 0, 0, 0, 0, 0,
+                   k.contract_id, k.agency_id, 'draft', 0, 0, 0, 0, 0, %(uid)s,
                    %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
               FROM (SELECT DISTINCT commune_id, point_id, pay_method, contract_id, agency_id
                       FROM sp_payment_gen) k
@@ -533,26 +603,34 @@ class SpPaymentCycle(models.Model):
 
     # ------------------------------------------------------------------ approval and closing
     def action_approve(self):
-        """Approve the draft batches: they are locked and can be sent to the agency."""
+        """Approve the draft batches: they are locked and can be sent to the agency. Four
+        eyes: the approver did not generate the lines (of the cycle or of any batch)."""
         if not self.env.user.has_group("sp_base.group_province_manager"):
             raise UserError(_("Only a province manager approves a payment cycle."))
         for cycle in self:
             cycle.check_access("write")
             if cycle.state != "generated":
                 raise UserError(_("Generate the lines of cycle %s before approving it.", cycle.name))
-            if cycle.generated_by == self.env.user and not self.env.user.has_group("sp_base.group_admin"):
-                raise UserError(_("You generated cycle %s: another manager must approve it.", cycle.name))
+            if not cycle.line_count:
+                raise UserError(_(
+                    "Cycle %s has no payment lines: check that the office has active enrolments "
+                    "for the month and an agency contract in force, generate the lines again, "
+                    "then approve.", cycle.name))
             cycle._sp_lock()
             drafts = cycle.batch_ids.filtered(lambda b: b.state == "draft")
+            if self.env.user in (cycle.generated_by | drafts.generated_by):
+                raise UserError(_("You generated cycle %s: another manager must approve it.", cycle.name))
             orphan = drafts.filtered(lambda b: not b.agency_id)[:1]
             if orphan:
                 raise UserError(_(
                     "Batch %(batch)s (%(commune)s) has no payment agency: choose the cycle's "
                     "agency contract, or a pay point or contract serving the commune.",
                     batch=orphan.name, commune=orphan.area_id.display_name))
-            drafts.sudo().write({"state": "approved"})
-            cycle.sudo().write({"state": "approved", "approved_by": self.env.uid,
-                                "approved_date": fields.Datetime.now()})
+            now = fields.Datetime.now()
+            drafts._sp_step_write({"state": "approved", "approved_by": self.env.uid,
+                                   "approved_date": now})
+            cycle._sp_step_write({"state": "approved", "approved_by": self.env.uid,
+                                  "approved_date": now})
             cycle._message_log(body=_("Approved: %(count)s batches locked, %(total)s VND.",
                                       count=len(drafts), total=format(cycle.total_amount, ",.0f")))
         return True
@@ -616,12 +694,15 @@ class SpPaymentCycle(models.Model):
             if problems:
                 raise UserError(_("Cycle %(name)s cannot be closed:\n%(problems)s",
                                   name=cycle.name, problems="\n".join(problems)))
-            cycle.batch_ids.sudo().write({"state": "closed"})
-            cycle.sudo().state = "closed"
+            cycle.batch_ids._sp_step_write({"state": "closed"})
+            cycle._sp_step_write({"state": "closed"})
         return True
 
     def action_update_totals(self):
-        self.check_access("write")
+        """Recompute the totals from the lines (whoever prepares or approves the lists)."""
+        self._sp_check_role("sp_base.group_commune_officer", _(
+            "Only the province office's officers and managers update the totals of a cycle."))
+        self.check_access("read")
         self._sp_update_totals()
         return True
 

@@ -1,8 +1,9 @@
 import datetime
+import math
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -20,6 +21,30 @@ LINE_STATES = [
 # The reference of a line is its month and its enrolment: YYYYMM-0000012345.
 REFERENCE = re.compile(r"\s*(\d{4})(\d{2})-(\d{1,10})\s*")
 MONTH = re.compile(r"\s*(\d{4})(\d{2})-?\s*")
+# Who reads the personal and bank numbers of payment lines and result rows (not the call centre).
+STAFF_GROUPS = "sp_base.group_commune_officer,sp_base.group_auditor,sp_payment.group_payment_agency"
+# Upper bound of every amount of the module (VND): a thousand trillion dong, far above a
+# province's month and far below what a float column keeps exactly.
+MAX_AMOUNT = 10**15
+
+
+def check_amounts(model, vals, names, maximum=MAX_AMOUNT):
+    """Refuse, before anything is written, an amount of ``vals`` (fields ``names`` of
+    ``model``) that is not a finite number between 0 and ``maximum``: the ORM would store a
+    negative or 1e308 value, and fail with a traceback on NaN or infinity."""
+    for name in names:
+        if name not in vals or vals[name] is False or vals[name] is None:
+            continue
+        value = vals[name]
+        try:
+            number = float(value) if not isinstance(value, bool) else None
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not math.isfinite(number) or not 0 <= number <= maximum:
+            raise ValidationError(_(
+                "%(field)s must be a number between 0 and %(maximum)s, not %(value)s.",
+                field=model._fields[name]._description_string(model.env),
+                maximum=format(maximum, ",.0f"), value=str(value)[:40]))
 
 
 def reference_sql(period, enrolment):
@@ -40,7 +65,7 @@ class SpPaymentLine(models.Model):
 
     _name = "sp.payment.line"
     _description = "Payment line"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.access.mixin"]
     _order = "batch_id, id"
     _rec_name = "reference"
     _log_access = False
@@ -51,52 +76,60 @@ class SpPaymentLine(models.Model):
     )
     # indexed with the batch and the line id (init): a cycle's lines are read in pages in the
     # model's order
-    cycle_id = fields.Many2one("sp.payment.cycle", required=True, ondelete="cascade")
+    cycle_id = fields.Many2one("sp.payment.cycle", required=True, ondelete="cascade", sp_step=True)
     # a cycle is one office's month: its index serves the office's lines, no second index
-    company_id = fields.Many2one(index=False)
+    company_id = fields.Many2one(index=False, sp_step=True)
+    area_id = fields.Many2one(sp_step=True)
     # indexed with the line id (init): the agency list is read in pages of a batch
-    batch_id = fields.Many2one("sp.payment.batch", ondelete="restrict")
-    period = fields.Date(required=True, readonly=True, help="First day of the month paid.")
+    batch_id = fields.Many2one("sp.payment.batch", ondelete="restrict", sp_step=True)
+    period = fields.Date(required=True, readonly=True, help="First day of the month paid.",
+                         sp_step=True)
     # the unique (enrolment, period) index serves the searches by enrolment
-    enrolment_id = fields.Many2one("sp.enrolment", required=True, ondelete="restrict")
+    enrolment_id = fields.Many2one("sp.enrolment", required=True, ondelete="restrict", sp_step=True)
     individual_id = fields.Many2one(related="enrolment_id.individual_id")
     household_id = fields.Many2one(related="enrolment_id.household_id")
     agency_id = fields.Many2one(related="batch_id.agency_id")
     # snapshot for the agency list
-    beneficiary_name = fields.Char(readonly=True)
-    id_number = fields.Char("Personal ID", readonly=True)
-    birthdate = fields.Date(readonly=True)
-    gender = fields.Selection([("male", "Male"), ("female", "Female")], readonly=True)
-    category_code = fields.Char("Category", readonly=True)
-    coefficient = fields.Float(digits=(6, 2), readonly=True)
-    standard_level = fields.Float(digits=(16, 0), readonly=True)
-    method = fields.Selection(METHODS, readonly=True)
-    account_number = fields.Char(readonly=True)
+    beneficiary_name = fields.Char(readonly=True, sp_step=True)
+    # not for the call centre, which reads payments (month, amount, state) but no personal
+    # or bank numbers
+    id_number = fields.Char("Personal ID", readonly=True, sp_step=True, groups=STAFF_GROUPS)
+    birthdate = fields.Date(readonly=True, sp_step=True)
+    gender = fields.Selection([("male", "Male"), ("female", "Female")], readonly=True, sp_step=True)
+    category_code = fields.Char("Category", readonly=True, sp_step=True)
+    coefficient = fields.Float(digits=(6, 2), readonly=True, sp_step=True)
+    standard_level = fields.Float(digits=(16, 0), readonly=True, sp_step=True)
+    method = fields.Selection(METHODS, readonly=True, sp_step=True)
+    account_number = fields.Char(readonly=True, sp_step=True, groups=STAFF_GROUPS)
     recipient_name = fields.Char("Authorised recipient", help="Person who collects the benefit "
                                  "on the beneficiary's behalf.")
     # money (VND, whole dong)
-    amount = fields.Float("Monthly amount", digits=(16, 0), readonly=True)
-    arrears_amount = fields.Float("Arrears", digits=(16, 0), readonly=True)
-    one_off_amount = fields.Float("One-off amount", digits=(16, 0), readonly=True)
+    amount = fields.Float("Monthly amount", digits=(16, 0), readonly=True, sp_step=True)
+    arrears_amount = fields.Float("Arrears", digits=(16, 0), readonly=True, sp_step=True)
+    one_off_amount = fields.Float("One-off amount", digits=(16, 0), readonly=True, sp_step=True)
     carried_amount = fields.Float(
         "Carried forward", digits=(16, 0), readonly=True,
-        help="Unpaid amounts of earlier months added to this line.",
+        help="Unpaid amounts of earlier months added to this line.", sp_step=True,
     )
-    total_amount = fields.Float("Total", digits=(16, 0), readonly=True)
+    total_amount = fields.Float("Total", digits=(16, 0), readonly=True, sp_step=True)
     # result (state: indexed only where 'unpaid', see init)
-    state = fields.Selection(LINE_STATES, default="pending", required=True, readonly=True)
-    paid_date = fields.Date(readonly=True)
-    receipt_ref = fields.Char("Receipt reference", readonly=True)
+    state = fields.Selection(LINE_STATES, default="pending", required=True, readonly=True,
+                             sp_step=True)
+    paid_date = fields.Date(readonly=True, sp_step=True)
+    receipt_ref = fields.Char("Receipt reference", readonly=True, sp_step=True)
     carried_to_id = fields.Many2one("sp.payment.line", string="Carried to", readonly=True,
-                                    index="btree_not_null")
+                                    index="btree_not_null", sp_step=True)
     result_line_id = fields.Many2one("sp.payment.result.line", readonly=True,
-                                     index="btree_not_null")
+                                     index="btree_not_null", sp_step=True)
 
     _sql_constraints = [
         ("enrolment_period_uniq", "unique(enrolment_id, period)",
          "There is already a payment line for this enrolment and month."),
         ("total_check", "CHECK(total_amount = amount + arrears_amount + one_off_amount + carried_amount)",
          "A line total must equal its amount, arrears, one-off and carried amounts."),
+        ("amounts_check", "CHECK(amount >= 0 AND arrears_amount >= 0 AND one_off_amount >= 0 "
+         "AND carried_amount >= 0 AND total_amount <= 1e15)",
+         "The amounts of a payment line are between 0 and 1,000,000,000,000,000 VND."),
     ]
 
     def init(self):

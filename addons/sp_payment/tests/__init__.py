@@ -4,3 +4,4 @@ from . import test_export
 from . import test_generation
 from . import test_reconciliation
 from . import test_xlsx_reader
+from . import test_integrity

@@ -164,10 +164,13 @@ class TestGeneration(PaymentFixtures, TransactionCase):
             line.with_user(self.manager_a).amount = 1
 
     def test_batch_without_agency_cannot_be_approved(self):
-        self.contract_a.active = False
-        self.point_a1.active = False
+        # the office's only contract is commune A1's: commune A2's batch has no agency (an
+        # office with no contract in force at all cannot generate: test_integrity)
+        self.contract_a.area_id = self.commune_a1
         cycle = self._sp_generate(self._sp_cycle(self.m1))
-        self.assertFalse(cycle.batch_ids.agency_id)
+        orphan = cycle.batch_ids.filtered(lambda b: b.area_id == self.commune_a2)
+        self.assertTrue(orphan)
+        self.assertFalse(orphan.agency_id)
         with self.assertRaisesRegex(UserError, "has no payment agency"):
             self._sp_approve(cycle)
 
