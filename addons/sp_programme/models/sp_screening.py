@@ -13,7 +13,7 @@ class SpScreening(models.Model):
 
     _name = "sp.screening"
     _description = "Screening"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)
@@ -30,11 +30,11 @@ class SpScreening(models.Model):
         "Eligible in", required=True, default=fields.Date.context_today,
         help="Criteria (ages, bands) are checked for the month of this date.")
     state = fields.Selection([("draft", "Draft"), ("done", "Screened")], default="draft",
-                             required=True, readonly=True, tracking=True)
+                             required=True, readonly=True, tracking=True, sp_step=True)
     candidate_ids = fields.One2many("sp.screening.candidate", "screening_id", readonly=True)
     candidate_count = fields.Integer(compute="_compute_counts")
-    person_count = fields.Integer("Candidates found", readonly=True)
-    duration = fields.Float("Duration (s)", readonly=True, digits=(8, 2))
+    person_count = fields.Integer("Candidates found", readonly=True, sp_step=True)
+    duration = fields.Float("Duration (s)", readonly=True, digits=(8, 2), sp_step=True)
 
     @api.depends("programme_id", "area_id", "reference_date")
     def _compute_name(self):
@@ -57,8 +57,8 @@ class SpScreening(models.Model):
             started = time.perf_counter()
             with no_jit(self.env.cr):
                 screening._sp_screen()
-            screening.duration = time.perf_counter() - started
-            screening.state = "done"
+            screening._sp_step_write({"duration": time.perf_counter() - started,
+                                      "state": "done"})
             screening.message_post(body=_(
                 "%(count)s candidates (%(people)s people) found in %(seconds).1f s.",
                 count=screening.candidate_count, people=screening.person_count,
@@ -109,7 +109,7 @@ class SpScreening(models.Model):
         self.env["sp.benefit.category"]._sp_drop_eligible()
         cr.execute(SQL("SELECT COUNT(*) FROM sp_screening_candidate WHERE screening_id = %s",
                        self.id))
-        self.person_count = cr.fetchone()[0]
+        self._sp_step_write({"person_count": cr.fetchone()[0]})
         self.env["sp.screening.candidate"].invalidate_model()
         self.invalidate_recordset(["candidate_ids", "candidate_count"])
 

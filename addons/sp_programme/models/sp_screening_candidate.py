@@ -7,11 +7,12 @@ from ..tools.sql import drop_indexes, no_jit
 
 
 class SpScreeningCandidate(models.Model):
-    """A person (or household) found by a screening, with the categories they meet."""
+    """A person (or household) found by a screening, with the categories they meet; written by
+    the screening only (its rows are the result, not data entry)."""
 
     _name = "sp.screening.candidate"
     _description = "Screening candidate"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.access.mixin"]
     _order = "screening_id, area_id, individual_id, household_id, category_id"
 
     # A national screening writes a row per person found (hundreds of thousands): candidates
@@ -19,23 +20,23 @@ class SpScreeningCandidate(models.Model):
     # rules' filters; office and area are the person's, copied (see init()).
     company_id = fields.Many2one(index=False)
     area_id = fields.Many2one(index=False)
-    screening_id = fields.Many2one("sp.screening", required=True, index=True, ondelete="cascade")
+    screening_id = fields.Many2one("sp.screening", required=True, index=True, ondelete="cascade", sp_step=True)
     programme_id = fields.Many2one(related="screening_id.programme_id")
-    individual_id = fields.Many2one("sp.individual", string="Person", index=True)
-    household_id = fields.Many2one("sp.household", index="btree_not_null")
+    individual_id = fields.Many2one("sp.individual", string="Person", index=True, sp_step=True)
+    household_id = fields.Many2one("sp.household", index="btree_not_null", sp_step=True)
     category_id = fields.Many2one("sp.benefit.category", string="Main category", required=True,
-                                  help="The category with the highest coefficient.")
-    category_codes = fields.Char("Categories", help="Every category the person meets.")
-    age = fields.Integer(aggregator=False)
+                                  help="The category with the highest coefficient.", sp_step=True)
+    category_codes = fields.Char("Categories", help="Every category the person meets.", sp_step=True)
+    age = fields.Integer(aggregator=False, sp_step=True)
     poverty_status = fields.Selection(
         [("poor", "Poor"), ("near_poor", "Near-poor"), ("middle", "Middle living standard"),
-         ("none", "Not classified")])
-    coefficient = fields.Float(digits=(6, 2), aggregator=False)
-    dependant_count = fields.Integer("Dependants", default=1, aggregator=False)
+         ("none", "Not classified")], sp_step=True)
+    coefficient = fields.Float(digits=(6, 2), aggregator=False, sp_step=True)
+    dependant_count = fields.Integer("Dependants", default=1, aggregator=False, sp_step=True)
     state = fields.Selection(
         [("new", "New"), ("applied", "Application created"), ("dismissed", "Dismissed")],
-        default="new", required=True)
-    enrolment_id = fields.Many2one("sp.enrolment", readonly=True, index="btree_not_null")
+        default="new", required=True, sp_step=True)
+    enrolment_id = fields.Many2one("sp.enrolment", readonly=True, index="btree_not_null", sp_step=True)
 
     def init(self):
         # Keys kept: the screening (cascade), the person or household, the category, the
@@ -54,7 +55,7 @@ class SpScreeningCandidate(models.Model):
 
     def action_dismiss(self):
         self.check_access("write")
-        self.filtered(lambda c: c.state == "new").write({"state": "dismissed"})
+        self.filtered(lambda c: c.state == "new")._sp_step_write({"state": "dismissed"})
         return True
 
     def action_create_applications(self):

@@ -84,6 +84,19 @@ class TestIntegrityOrm(IntegrityFixture, TransactionCase):
         self.assertEqual(self.enr_a1.suspension_ids.date_to.isoformat(), "2026-11-30")
         self.assertEqual(self.enr_a1.suspension_ids.write_uid, officer)
 
+    def test_forged_screening_results_refused(self):
+        screening = self.env["sp.screening"].with_user(self.officer_a1).create({
+            "programme_id": self.allowance.id, "area_id": self.commune_a1.id,
+            "reference_date": "2026-11-01"})
+        with self.assertRaises(AccessError):
+            screening.write({"state": "done"})
+        with self.assertRaises(AccessError):
+            self.env["sp.screening.candidate"].with_user(self.officer_a1).create({
+                "screening_id": screening.id, "individual_id": self.enr_a1.individual_id.id,
+                "category_id": self.c6.id, "coefficient": 2.5})
+        screening.action_run()
+        self.assertEqual(screening.state, "done")
+
     # ------------------------------------------------------------------ 2. four eyes
     def test_four_eyes_on_the_decision(self):
         person = self._person("Four eyes", "1950-01-10", self.hh_poor_a1)
