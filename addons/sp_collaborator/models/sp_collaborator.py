@@ -3,6 +3,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 STATES = [("active", "Active"), ("suspended", "Suspended"), ("ended", "Ended")]
+# Who reads a collaborator's citizen ID and bank account: not the call-centre agent.
+PERSONAL_READERS = "sp_base.group_commune_officer,sp_base.group_auditor,sp_base.group_collaborator"
 # Copied to the collaborator's contact (res.partner).
 CONTACT_FIELDS = ("name", "phone", "email")
 
@@ -30,7 +32,8 @@ class SpCollaborator(models.Model):
         help="The login the collaborator uses to see their caseload and log visits; it must "
         "belong to the Village collaborator group.",
     )
-    id_number = fields.Char("Citizen ID", help="12-digit personal identification number.")
+    id_number = fields.Char("Citizen ID", help="12-digit personal identification number.",
+                            groups=PERSONAL_READERS)
     area_id = fields.Many2one(
         string="Village", required=True, tracking=True,
         domain="[('level', 'in', ('village', 'commune')), ('scheme', '=', '2025')]",
@@ -47,8 +50,8 @@ class SpCollaborator(models.Model):
     date_end = fields.Date("Serving until", tracking=True)
     state = fields.Selection(STATES, required=True, default="active", tracking=True, index=True,
                              sp_step=True)
-    bank_name = fields.Char("Bank")
-    bank_account = fields.Char("Bank account")
+    bank_name = fields.Char("Bank", groups=PERSONAL_READERS)
+    bank_account = fields.Char("Bank account", groups=PERSONAL_READERS)
     notes = fields.Text()
 
     assignment_ids = fields.One2many("sp.collaborator.assignment", "collaborator_id", "Assignments")

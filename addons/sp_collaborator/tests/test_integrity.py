@@ -158,6 +158,15 @@ class TestCollaboratorIntegrity(IntegrityFixture, TransactionCase):
         self.assertEqual(self.Term.with_user(self.manager_a).search(
             [("id", "in", (self.term_a | self.term_a2).ids)]), self.term_a | self.term_a2)
 
+    def test_agent_reads_no_citizen_id_nor_bank_account(self):
+        self.ctv_a1.write({"id_number": "001085099999", "bank_account": "0123456789"})
+        with self.assertRaises(AccessError):
+            self.ctv_a1.with_user(self.agent).read(["id_number"])
+        with self.assertRaises(AccessError):
+            self.ctv_a1.with_user(self.agent).read(["bank_account"])
+        self.assertTrue(self.ctv_a1.with_user(self.agent).name)
+        self.assertEqual(self.ctv_a1.with_user(self.manager_a).id_number, "001085099999")
+
     def test_bad_amounts_and_dates(self):
         Term = self.Term.with_user(self.manager_a)
         for amount in (float("nan"), float("inf"), 1e308, -1, 2e9):

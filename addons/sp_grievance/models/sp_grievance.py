@@ -44,6 +44,10 @@ SATISFACTION = [
 ]
 NEXT_LEVEL = {"commune": "province", "province": "central"}
 NEW_REFERENCE = "/"
+# Who reads a complainant's personal ID in full (the call-centre agent reads the last digits).
+ID_READERS = "sp_base.group_commune_officer,sp_base.group_auditor,sp_base.group_collaborator," \
+    "sp_grievance.group_inspector"
+MASK_SHOWN = 4
 # Fields that place a ticket in an office and area: checked against the user's scope on write.
 SCOPE_FIELDS = {"area_id", "company_id", "household_id", "individual_id", "household_ref"}
 # Records a ticket points at: the user must be able to read them.
@@ -123,7 +127,11 @@ class SpGrievance(models.Model):
     )
     complainant_id_number = fields.Char(
         "Complainant's personal ID", compute="_compute_complainant", store=True, readonly=False,
-        precompute=True,
+        precompute=True, groups=ID_READERS,
+    )
+    complainant_id_number_masked = fields.Char(
+        "Complainant's personal ID (masked)", compute="_compute_complainant_id_number_masked",
+        help="The last 4 digits of the personal ID: what the call-centre agent reads.",
     )
     complainant_email = fields.Char()
     enrolment_ref = fields.Reference(
@@ -281,6 +289,13 @@ class SpGrievance(models.Model):
                 ticket.complainant_phone = person.phone or ticket.complainant_phone
                 ticket.complainant_id_number = person.id_number or ticket.complainant_id_number
 
+    @api.depends("complainant_id_number")
+    def _compute_complainant_id_number_masked(self):
+        for ticket in self:
+            number = ticket.sudo().complainant_id_number or ""
+            ticket.complainant_id_number_masked = \
+                "*" * (len(number) - MASK_SHOWN) + number[-MASK_SHOWN:] if number else False
+
     @api.depends("household_id", "individual_id")
     def _compute_area_id(self):
         for ticket in self:
@@ -403,7 +418,8 @@ class SpGrievance(models.Model):
 
     @api.constrains("complainant_id_number")
     def _check_complainant_id_number(self):
-        for ticket in self.filtered("complainant_id_number"):
+        # As superuser: the agent who records a ticket may not read the number back.
+        for ticket in self.sudo().filtered("complainant_id_number"):
             errors, _warnings = validate_id_number(ticket.complainant_id_number,
                                                    lang=self.env.lang)
             if errors:

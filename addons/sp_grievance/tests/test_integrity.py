@@ -158,6 +158,15 @@ class TestGrievanceIntegrity(IntegrityFixture, TransactionCase):
                 getattr(ticket, step)()
         self.assertEqual(self.ticket.state, "new")
 
+    def test_agent_reads_the_complainant_id_masked(self):
+        ticket = self._ticket(individual_id=self.head_a1.id).with_user(self.agent)
+        self.assertEqual(ticket.complainant_id_number_masked,
+                         "*" * 8 + self.head_a1.id_number[-4:])
+        with self.assertRaises(AccessError):
+            ticket.read(["complainant_id_number"])
+        self.assertEqual(ticket.with_user(self.officer_a1).complainant_id_number,
+                         self.head_a1.id_number)
+
     def test_bad_input_answers_with_a_message(self):
         ticket = self.ticket.with_user(self.officer_a1)
         cases = [
@@ -182,7 +191,13 @@ class TestGrievanceIntegrity(IntegrityFixture, TransactionCase):
         console = self.env["sp.grievance.console"].with_user(self.agent).create(
             {"query": self.head_a1.phone})
         console.action_search()
+        self.assertEqual(console.individual_id, self.head_a1)
+        full = self.head_a1.id_number
+        self.assertEqual(console.line_ids.id_number, "*" * 8 + full[-4:])
+        self.assertFalse(console.caller_id_number)
         values = console._sp_summary_values()
+        self.assertNotIn(full, str(values))
+        self.assertNotIn(full, console.household_summary)
         for enrolment in values["enrolments"]:
             self.assertEqual(set(enrolment), {"programme", "person", "state", "start", "amount"})
         self.assertNotIn("Categories", console.household_summary or "")

@@ -125,7 +125,8 @@ class SpGrievanceConsole(models.TransientModel):
             "household_id": person.household_id.id,
             "caller_name": person.name,
             "caller_phone": person.phone or self.caller_phone,
-            "caller_id_number": person.id_number or False,
+            # The ticket takes the person's ID from the registry; the agent sees it masked.
+            "caller_id_number": False,
             "area_id": person.area_id.id,
         })
 
@@ -166,7 +167,7 @@ class SpGrievanceConsole(models.TransientModel):
                 "relationship": _label(person, "relationship"),
                 "birthdate": person.birthdate and person.birthdate.strftime("%d/%m/%Y") or "",
                 "gender": _label(person, "gender"),
-                "id_number": person.id_number or "",
+                "id_number": person.id_number_masked or "",
                 "phone": person.phone or "",
                 "deceased": person.is_deceased,
             } for person in people],
@@ -282,13 +283,15 @@ class SpGrievanceConsole(models.TransientModel):
             "household_id": self.household_id.id,
             "complainant_name": self.caller_name or False,
             "complainant_phone": self.caller_phone or False,
-            "complainant_id_number": False if self.individual_id else self.caller_id_number,
         }
         if not self.household_id and self.area_id:
             vals["area_id"] = self.area_id.id
         # The agent records the ticket; a confidential one is then sealed from them (only the
         # assignee and inspectors read it), so nothing below reads it with their rights.
         ticket = self.env["sp.grievance"].with_context(mail_create_nosubscribe=True).create(vals)
+        if self.caller_id_number and not self.individual_id:
+            # The ID the caller gave (the agent typed it; agents then read it masked only).
+            ticket.sudo().write({"complainant_id_number": self.caller_id_number})
         call = self.env["sp.grievance.call"].create(self._sp_call_vals("ticket", ticket))
         sealed = ticket.sudo()
         self.write({

@@ -20,6 +20,7 @@ class SpGrievanceConsoleLine(models.TransientModel):
     name = fields.Char("Full name", compute="_compute_person")
     birthdate = fields.Date("Birth date", compute="_compute_person")
     gender = fields.Char("Sex", compute="_compute_person")
+    # Masked (last 4 digits): the console is the call-centre agent's screen.
     id_number = fields.Char("Personal ID", compute="_compute_person")
     phone = fields.Char("Phone", compute="_compute_person")
     household_id = fields.Many2one("sp.household", string="Household", compute="_compute_person")
@@ -35,7 +36,7 @@ class SpGrievanceConsoleLine(models.TransientModel):
             line.name = person.name
             line.birthdate = person.birthdate
             line.gender = genders.get(person.gender, "")
-            line.id_number = person.id_number
+            line.id_number = person.id_number_masked
             line.phone = person.phone
             line.household_id = person.household_id
             line.area_id = person.area_id
