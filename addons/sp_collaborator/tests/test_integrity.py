@@ -177,6 +177,13 @@ class TestCollaboratorIntegrity(IntegrityFixture, TransactionCase):
                      {"per_visit_amount": "much"}, {"cap_amount": float("nan")}):
             with self.subTest(vals=vals), self.assertRaises(ValidationError):
                 self.term_a.with_user(self.manager_a).write(vals)
+        attendance = self.env["sp.collaborator.training.attendance"].create({
+            "training_id": self.env["sp.collaborator.training"].create(
+                {"name": "Dinh dưỡng", "area_id": self.commune_a1.id}).id,
+            "collaborator_id": self.ctv_a1.id})
+        for score in (150, -1, float("nan")):
+            with self.subTest(score=score), self.assertRaises(ValidationError):
+                attendance.with_user(self.officer_a1).write({"score": score})
         for vals in ({"date": "2020-13-01"}, {"topic": "gossip"}, {"outcome": "a\x00b"},
                      {"household_id": "abc"}):
             with self.subTest(vals=vals), self.assertRaises(ValidationError):

@@ -508,6 +508,13 @@ class SpGrievance(models.Model):
 
     def write(self, vals):
         vals = self._sp_clean_vals(dict(vals))
+        if "user_id" in vals and not self.env.su \
+                and not self.env.user.has_group("sp_grievance.group_inspector") \
+                and self.filtered("is_confidential"):
+            # The assignee of a confidential ticket reads it: handing it to someone else opens
+            # it to them, so it is the inspectors' decision.
+            raise AccessError(_("Only a grievance inspector assigns a confidential ticket to "
+                                "someone else."))
         res = super().write(vals)
         if SCOPE_FIELDS & set(vals):
             self._sp_check_scope()

@@ -1,8 +1,13 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_datetime
 
 from odoo.addons.sp_registry.tools import normalize_phone, validate_phone
+
+from ..tools.checks import check_scope, check_values
+
+# Fields that place a call in an office and area: checked against the user's scope on write.
+SCOPE_FIELDS = {"area_id", "company_id", "household_id", "individual_id", "ticket_id"}
 
 OUTCOMES = [
     ("ticket", "Ticket created"),
@@ -91,11 +96,21 @@ class SpGrievanceCall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_values(self, vals)
             if vals.get("phone"):
                 vals["phone"] = normalize_phone(vals["phone"])
-        return super().create(vals_list)
+        calls = super().create(vals_list)
+        check_scope(calls, _("Call %s"))
+        return calls
 
     def write(self, vals):
+        check_values(self, vals)
+        if "is_confidential" in vals and not self.env.su:
+            raise AccessError(_(
+                "The confidentiality of a call is its ticket's: it is not written on the call."))
         if vals.get("phone"):
             vals = dict(vals, phone=normalize_phone(vals["phone"]))
-        return super().write(vals)
+        res = super().write(vals)
+        if SCOPE_FIELDS & set(vals):
+            check_scope(self, _("Call %s"))
+        return res

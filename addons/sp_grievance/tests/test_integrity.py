@@ -70,6 +70,9 @@ class TestGrievanceIntegrity(IntegrityFixture, TransactionCase):
             fraud.action_lift_confidential()
         with self.assertRaises(AccessError):
             fraud._sp_lift_confidential("Báo cáo nhầm loại, không phải gian lận.")
+        # nor hand it to the manager, which would open it to them
+        with self.assertRaisesRegex(AccessError, "inspector"):
+            fraud.write({"user_id": self.manager_a.id})
         # a new category does not lower the flag either
         fraud.write({"category_id": self.cat_payment.id})
         self.assertTrue(self.fraud.is_confidential)
@@ -136,6 +139,19 @@ class TestGrievanceIntegrity(IntegrityFixture, TransactionCase):
         with self.assertRaisesRegex(AccessError, "outside the province offices"):
             ticket.write({"area_id": self.commune_b1.id})
         self.assertEqual(self.ticket.area_id, self.commune_a2)
+
+    def test_call_cannot_unflag_nor_leave_the_scope(self):
+        call = self.env["sp.grievance.call"].create({
+            "ticket_id": self.fraud.id, "outcome": "ticket", "household_id": self.hh_a1.id})
+        self.assertTrue(call.is_confidential)
+        with self.assertRaises(AccessError):
+            call.with_user(self.officer_a1).write({"is_confidential": False})
+        self.assertTrue(self.fraud.is_confidential)
+        plain = self.env["sp.grievance.call"].create(
+            {"outcome": "information", "household_id": self.hh_a1.id})
+        with self.assertRaisesRegex(AccessError, "outside"):
+            plain.with_user(self.officer_a1).write({"area_id": self.commune_b1.id,
+                                                    "household_id": False})
 
     def test_out_of_scope_person_is_not_copied_into_a_ticket(self):
         with self.assertRaisesRegex(AccessError, "registered outside"):
