@@ -302,12 +302,13 @@ def snapshot(cnx):
         cr.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
         counts[table] = cr.fetchone()[0]
     cr.execute("""SELECT f.model, f.name, f.ttype, f.required, f.store, m.transient, f.related,
-                         f.relation
+                         f.relation, f.id
                     FROM ir_model_fields f JOIN ir_model m ON m.id = f.model_id
                    WHERE f.model LIKE 'sp.%' OR f.model LIKE 'res.%'""")
     fields = {(model, name): {"ttype": ttype, "required": required, "store": store,
-                              "transient": transient, "related": related, "relation": relation}
-              for model, name, ttype, required, store, transient, related, relation
+                              "transient": transient, "related": related, "relation": relation,
+                              "id": field_id}
+              for model, name, ttype, required, store, transient, related, relation, field_id
               in cr.fetchall()}
     cr.execute("SELECT model, transient FROM ir_model WHERE model LIKE 'sp.%'")
     models = dict(cr.fetchall())
@@ -402,7 +403,24 @@ def check_log(checks, log):
             if len(messages) > 1 else ""))
 
 
+def renamed_fields(before, after):
+    """{(model, old name): new name} of the release's fields renamed by a migration: the field's
+    record kept its id (openupgrade.rename_fields renames the column and the record)."""
+    by_id = {field["id"]: key for key, field in after["fields"].items()}
+    renamed = {}
+    for (model, name), field in before["fields"].items():
+        now = by_id.get(field["id"])
+        if now and now[0] == model and now[1] != name and (model, name) not in after["fields"]:
+            renamed[(model, name)] = now[1]
+    return renamed
+
+
 def compare(checks, before, after, sums_before, cnx_after, working_manifests, release_mods):
+    renamed = renamed_fields(before, after)
+    for (model, old), new in sorted(renamed.items()):
+        checks.info("field %s.%s renamed %s by a migration" % (model, old, new),
+                    "its column is compared under the new name")
+    columns_renamed = {(table_of(model), old): new for (model, old), new in renamed.items()}
     # Modules: still installed, at the version of their manifest.
     for name in sorted(release_mods):
         mod = after["modules"].get(name) or {}
@@ -427,17 +445,19 @@ def compare(checks, before, after, sums_before, cnx_after, working_manifests, re
             checks.info("checksum %s" % table, "not a table of the release")
             continue
         cols = checked_columns(table, before["columns"][table])
-        missing = [c for c in cols if c not in after["columns"].get(table, [])]
+        cols_after = [columns_renamed.get((table, c), c) for c in cols]
+        missing = [c for c in cols_after if c not in after["columns"].get(table, [])]
         if missing:
             checks.check(False, "checksum %s (%s)" % (table, what),
                          "release columns gone: %s" % ", ".join(missing))
             continue
         count, digest = sums_before[table]
-        count2, digest2 = checksum(cnx_after, table, cols)
+        count2, digest2 = checksum(cnx_after, table, cols_after)
         detail = "%s rows, %s columns" % (count, len(cols))
         if (count, digest) != (count2, digest2):
             detail = "%s rows before, %s after; md5 %s -> %s%s" % (
-                count, count2, digest, digest2, column_diff(cnx_after, table, cols, sums_before))
+                count, count2, digest, digest2,
+                column_diff(cnx_after, table, cols, cols_after, sums_before))
         checks.check((count, digest) == (count2, digest2), "checksum %s (%s)" % (table, what),
                      detail)
 
@@ -470,7 +490,7 @@ def compare(checks, before, after, sums_before, cnx_after, working_manifests, re
     for (model, name), field in sorted(before["fields"].items()):
         if not field["store"] or field["transient"] or field["ttype"] in ("one2many", "many2many"):
             continue
-        now = after["fields"].get((model, name))
+        now = after["fields"].get((model, renamed.get((model, name), name)))
         if now and now["store"]:
             continue
         if (model, name) in DROPPED_FIELDS:
@@ -491,7 +511,8 @@ def compare(checks, before, after, sums_before, cnx_after, working_manifests, re
                 field["ttype"] in ("one2many", "many2many") or
                 name not in after["columns"].get(table, [])):
             continue
-        is_new = (model, name) not in before["fields"] or not before["fields"][(model, name)]["store"]
+        old = next((o for (m, o), n in renamed.items() if m == model and n == name), name)
+        is_new = (model, old) not in before["fields"] or not before["fields"][(model, old)]["store"]
         if not (is_new or field["required"]):
             continue
         cr.execute(sql.SQL("SELECT count(*), count({}) FROM {}").format(
@@ -566,12 +587,13 @@ def related_mismatches(cr, fields, model, name, related):
     return cr.fetchone()[0]
 
 
-def column_diff(cnx, table, cols, sums_before):
+def column_diff(cnx, table, cols, cols_after, sums_before):
     """Which columns differ (from the per-column checksums taken before)."""
     before = sums_before.get((table, "columns")) or {}
     changed = []
-    for col in cols:
-        if col in before and checksum(cnx, table, ["id", col] if "id" in cols else [col]) != before[col]:
+    for col, col_after in zip(cols, cols_after, strict=True):
+        pair = ["id", col_after] if "id" in cols else [col_after]
+        if col in before and checksum(cnx, table, pair) != before[col]:
             changed.append(col)
     return "; columns that differ: %s" % (", ".join(changed) or "none (rows added or removed)")
 
