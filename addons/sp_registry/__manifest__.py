@@ -1,7 +1,7 @@
 {
     "name": "Social Protection: Registry",
     "summary": "Households and people, registry events, duplicate review",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Social Protection",
     "license": "LGPL-3",
     "author": "SP MIS",

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.sp_base.tools import drop_foreign_keys
@@ -11,6 +11,8 @@ from ..tools.sql import (
     ensure_unaccent_lower,
 )
 
+# the last number of a household code (<commune code>-<6 digits>)
+MAX_CODE = 999999
 POVERTY_STATUSES = [
     ("poor", "Poor"),
     ("near_poor", "Near-poor"),
@@ -22,15 +24,19 @@ POVERTY_STATUSES = [
 class SpHousehold(models.Model):
     _name = "sp.household"
     _description = "Household"
-    _inherit = ["sp.access.mixin", "sp.commune.mixin", "mail.thread"]
+    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin",
+                "sp.commune.mixin", "mail.thread"]
     _order = "code desc, id desc"
     _rec_names_search = ["code", "head_id.name"]
+    _sp_scoped_area_fields = ("area_id",)
 
     code = fields.Char(
         readonly=True,
         copy=False,
         tracking=True,
-        help="<commune code>-<6 digits>, given when the household is registered.",
+        sp_step=True,
+        help="<commune code>-<6 digits>, given by the server when the household is registered "
+        "(never by a client).",
     )
     active = fields.Boolean(default=True, tracking=True)
     area_id = fields.Many2one(
@@ -51,7 +57,9 @@ class SpHousehold(models.Model):
     phone = fields.Char(related="head_id.phone", string="Head's phone")
     poverty_status = fields.Selection(
         POVERTY_STATUSES, string="Poverty status", default="none", required=True, tracking=True,
-        help="Current status; the yearly history keeps each annual review's result.",
+        sp_step=True,
+        help="Current status, from the latest year of the poverty history (or the provincial "
+        "list imported); the yearly history keeps each annual review's result.",
     )
     poverty_history_ids = fields.One2many(
         "sp.household.poverty.history", "household_id", string="Poverty history"
@@ -140,40 +148,100 @@ class SpHousehold(models.Model):
         :param counts: ``{commune_id: n}``
         :return: ``{commune_id: (prefix, base)}``: the reserved codes are
             ``prefix-LPAD(base + 1 ... base + n, 6)`` (``prefix`` is the commune code).
-        Numbers already used in the commune (codes loaded as they were) are never given again.
-        The counter row of each commune stays locked until the transaction ends.
+
+        The counter row of each commune (``sp_household_code_counter``, its last number given)
+        is the source of the numbers; it is locked until the transaction ends, so concurrent
+        registrations in one commune wait for each other (and, in Odoo's repeatable-read
+        transactions, the later one is retried by the server as any concurrent update is),
+        never share a number. A commune's first reservation starts after the highest number of
+        the exact form ``<commune>-<6 digits>`` already used (codes loaded as they were).
+        No value in the table can push the numbers past 999999: a range of ``n`` numbers that
+        are all free is taken after the counter (numbers already used, e.g. loaded codes, are
+        skipped), and when none is left up to 999999 the search starts again from 1; when the
+        commune has no ``n`` free numbers at all, a clear error is raised.
         """
         counts = {commune: n for commune, n in counts.items() if n}
         if not counts:
             return {}
-        # The highest number already used in each commune is one probe of the unique index on
-        # the code (its last entry between '<commune>-000000' and '<commune>-999999'), so a
-        # reservation costs the same whatever the number of households of the commune.
+        communes = sorted(counts)
+        prefixes = {area.id: area.code for area in self.env["sp.area"].sudo().browse(communes)}
+        cr = self.env.cr
+        # Create the missing counter rows and lock them all, in id order (two registrations in
+        # several communes never wait for each other in a cycle). The highest number already
+        # used in a commune is one probe of the unique index on the code (its last entry
+        # between '<commune>-000000' and '<commune>-999999' of that exact form).
+        cr.execute(SQL(
+            """
+            INSERT INTO sp_household_code_counter AS c (commune_id, last_value)
+            SELECT a.id, COALESCE((
+                       SELECT RIGHT(h.code, 6)::int FROM sp_household h
+                        WHERE h.code >= a.code || '-000000' AND h.code <= a.code || '-999999'
+                          AND LENGTH(h.code) = LENGTH(a.code) + 7
+                          AND LEFT(h.code, LENGTH(a.code) + 1) = a.code || '-'
+                          AND RIGHT(h.code, 6) ~ '^[0-9]{6}$'
+                        ORDER BY h.code DESC LIMIT 1), 0)
+              FROM sp_area a WHERE a.id = ANY(%(communes)s) ORDER BY a.id
+                ON CONFLICT (commune_id) DO UPDATE SET last_value = c.last_value
+            RETURNING c.commune_id, c.last_value
+            """, communes=communes))
+        last = dict(cr.fetchall())
+        starts = {commune: last[commune] if 0 <= last[commune] <= MAX_CODE - counts[commune]
+                  else 0 for commune in last}
+        bases = self._sp_free_ranges(counts, prefixes, starts)
+        retry = {commune: 0 for commune, base in bases.items() if base is None and starts[commune]}
+        if retry:
+            bases.update(self._sp_free_ranges(counts, prefixes, retry))
+        full = [commune for commune, base in bases.items() if base is None]
+        if full:
+            raise UserError(_(
+                "No household code is left in commune %(commune)s: the %(max)s numbers of its "
+                "codes (%(prefix)s-000001 to %(prefix)s-999999) are used. Ask the system "
+                "administrator.", commune=self.env["sp.area"].sudo().browse(full[0]).display_name,
+                max=MAX_CODE, prefix=prefixes[full[0]]))
+        cr.execute(SQL(
+            """
+            UPDATE sp_household_code_counter c SET last_value = k.base + k.n
+              FROM UNNEST(%(communes)s::int[], %(bases)s::int[], %(ns)s::int[])
+                   AS k(commune_id, base, n)
+             WHERE c.commune_id = k.commune_id
+            """, communes=list(bases), bases=list(bases.values()),
+            ns=[counts[commune] for commune in bases]))
+        return {commune: (prefixes[commune], base) for commune, base in bases.items()}
+
+    @api.model
+    def _sp_free_ranges(self, counts, prefixes, starts):
+        """``{commune: base}``: the lowest ``base >= start`` such that the numbers ``base + 1 ..
+        base + n`` are all free in the commune and at most 999999 (None: no such range). Reads
+        only the codes above the start (normally none: the counter is the highest number)."""
+        communes = list(starts)
         self.env.cr.execute(SQL(
             """
-            WITH counted AS (
-                SELECT k.commune_id, k.n, COALESCE((
-                           SELECT RIGHT(h.code, 6)::int FROM sp_household h
-                            WHERE h.code >= a.code || '-000000' AND h.code <= a.code || '-999999'
-                              AND h.code ~ '^[^-]+-[0-9]{6}$'
-                            ORDER BY h.code DESC LIMIT 1), 0) AS top
-                  FROM UNNEST(%(communes)s::int[], %(ns)s::int[]) AS k(commune_id, n)
-                  JOIN sp_area a ON a.id = k.commune_id
+            WITH k AS (
+                SELECT * FROM UNNEST(%(communes)s::int[], %(prefixes)s::text[], %(starts)s::int[],
+                                     %(ns)s::int[]) AS k(commune_id, prefix, s, n)
+            ), used AS (
+                SELECT k.commune_id, RIGHT(h.code, 6)::int AS num
+                  FROM k JOIN sp_household h
+                    ON h.code > k.prefix || '-' || LPAD(k.s::text, 6, '0')
+                   AND h.code <= k.prefix || '-999999'
+                 WHERE LENGTH(h.code) = LENGTH(k.prefix) + 7
+                   AND LEFT(h.code, LENGTH(k.prefix) + 1) = k.prefix || '-'
+                   AND RIGHT(h.code, 6) ~ '^[0-9]{6}$'
+                 UNION ALL
+                SELECT k.commune_id, %(end)s FROM k
+            ), gaps AS (
+                SELECT u.commune_id, u.num, k.n,
+                       LAG(u.num, 1, k.s) OVER (PARTITION BY u.commune_id ORDER BY u.num) AS prev
+                  FROM used u JOIN k USING (commune_id)
             )
-            INSERT INTO sp_household_code_counter AS c (commune_id, last_value)
-            SELECT commune_id, top + n FROM counted
-                ON CONFLICT (commune_id) DO UPDATE
-               SET last_value = GREATEST(
-                    c.last_value + (SELECT n FROM counted WHERE commune_id = EXCLUDED.commune_id),
-                    EXCLUDED.last_value)
-            RETURNING c.commune_id, c.last_value
+            SELECT k.commune_id, MIN(g.prev) FILTER (WHERE g.num - g.prev - 1 >= g.n)
+              FROM k LEFT JOIN gaps g USING (commune_id)
+             GROUP BY k.commune_id
             """,
-            communes=list(counts), ns=list(counts.values()),
-        ))
-        last = dict(self.env.cr.fetchall())
-        prefixes = {area.id: area.code for area in self.env["sp.area"].sudo().browse(list(last))}
-        return {commune: (prefixes[commune], last[commune] - counts[commune])
-                for commune in last}
+            communes=communes, prefixes=[prefixes[c] for c in communes],
+            starts=[starts[c] for c in communes], ns=[counts[c] for c in communes],
+            end=MAX_CODE + 1))
+        return dict(self.env.cr.fetchall())
 
     def _sp_assign_codes(self):
         """Give a code to every household of ``self`` (or, with an empty recordset, of the whole

@@ -63,6 +63,10 @@ PHONE = re.compile(r"^0\d{9}$")
 BIRTH_YEAR = re.compile(r"^(18[89]\d|19\d\d|20\d\d)$")
 SEPARATORS = re.compile(r"[\s.\-()]")
 LIKE_WILDCARDS = re.compile(r"[%_\\]")
+# Who reads personal IDs and health insurance numbers in full: every role but the call-centre
+# agent, who sees the last 4 digits (id_number_masked) and may search by the full number.
+ID_READERS = "sp_base.group_commune_officer,sp_base.group_auditor,sp_base.group_collaborator"
+MASK_SHOWN = 4
 
 
 OBSOLETE_INDEXES = (
@@ -87,9 +91,12 @@ def age_band_of(age):
 class SpIndividual(models.Model):
     _name = "sp.individual"
     _description = "Person"
-    _inherit = ["sp.access.mixin", "sp.commune.mixin", "mail.thread"]
+    _inherit = ["sp.registry.input.mixin", "sp.access.mixin", "sp.commune.mixin", "mail.thread"]
     _order = "name, id"
-    _rec_names_search = ["name", "id_number"]
+    # the masked number's search serves the full number to those who may read it (see
+    # _search_id_number_masked)
+    _rec_names_search = ["name", "id_number_masked"]
+    _sp_scoped_area_fields = ("area_id",)
 
     name = fields.Char("Full name", required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
@@ -130,13 +137,20 @@ class SpIndividual(models.Model):
         "set-based, for people whose band changed.",
     )
     id_number = fields.Char(
-        "Personal ID", tracking=True, copy=False,
+        "Personal ID", tracking=True, copy=False, groups=ID_READERS,
         help="12-digit personal identification number (CCCD). Unique in the registry.",
     )
-    id_number_warning = fields.Char("Personal ID warning", compute="_compute_id_number_warning")
+    id_number_masked = fields.Char(
+        "Personal ID (masked)", compute="_compute_id_number_masked",
+        search="_search_id_number_masked",
+        help="The last 4 digits of the personal ID (or of the old ID card number). Searching "
+        "it with the full number finds the person.",
+    )
+    id_number_warning = fields.Char("Personal ID warning", compute="_compute_id_number_warning",
+                                    groups=ID_READERS)
     legacy_id_number = fields.Char(
         "Old ID card number", tracking=True, copy=False, index="btree_not_null",
-        help="9-digit CMND (or 12-digit old CCCD) from older records.",
+        groups=ID_READERS, help="9-digit CMND (or 12-digit old CCCD) from older records.",
     )
     poverty_status = fields.Selection(
         related="household_id.poverty_status", store=True, string="Poverty status",
@@ -150,7 +164,7 @@ class SpIndividual(models.Model):
     is_pregnant = fields.Boolean("Pregnant", tracking=True)
     in_school = fields.Boolean("Attending school", tracking=True)
     has_health_insurance = fields.Boolean("Health insurance", tracking=True)
-    health_insurance_number = fields.Char("Health insurance card number")
+    health_insurance_number = fields.Char("Health insurance card number", groups=ID_READERS)
     health_insurance_expiry = fields.Date("Health insurance valid until")
     date_of_death = fields.Date("Date of death", tracking=True)
     is_deceased = fields.Boolean(
@@ -234,6 +248,32 @@ class SpIndividual(models.Model):
         for person in self:
             person.is_deceased = bool(person.date_of_death)
 
+    @api.depends("id_number", "legacy_id_number")
+    def _compute_id_number_masked(self):
+        for person in self:
+            number = person.sudo().id_number or person.sudo().legacy_id_number
+            person.id_number_masked = "*" * (len(number) - MASK_SHOWN) + number[-MASK_SHOWN:] \
+                if number else False
+
+    def _search_id_number_masked(self, operator, value):
+        """The full number finds its person for anyone who may read people (the call-centre
+        agent too: the match runs in superuser mode, the record rules still apply to the
+        result); partial numbers and other operators are for those who may read the number."""
+        readable = self._fields["id_number"].is_accessible(self.env)
+        number = normalize_id_number(value) if isinstance(value, str) else value
+        if isinstance(number, str) and number.isdigit() and len(number) in (9, 12) and \
+                (operator == "=" or (operator in ("ilike", "=ilike") and not readable)):
+            domain = [("legacy_id_number", "=", number)]
+            if len(number) == 12:
+                domain = ["|", ("id_number", "=", number)] + domain
+        elif readable:
+            return [("id_number", operator, value)]
+        elif operator in ("=", "!=") and value is False:
+            domain = [("id_number", operator, False)]
+        else:
+            return [("id", "=", False)]
+        return domain if readable else [("id", "in", self.sudo()._search(domain))]
+
     @api.depends("id_number")
     def _compute_id_number_warning(self):
         for person in self:
@@ -241,9 +281,12 @@ class SpIndividual(models.Model):
             person.id_number_warning = " ".join(warnings) or False
 
     @api.depends("name", "id_number", "birth_year")
+    @api.depends_context("uid")
     def _compute_display_name(self):
+        readable = self._fields["id_number"].is_accessible(self.env)
         for person in self:
-            extra = person.id_number or person.birth_year or ""
+            extra = (person.id_number if readable else person.id_number_masked) \
+                or person.birth_year or ""
             person.display_name = "%s (%s)" % (person.name, extra) if extra else person.name
 
     @api.onchange("household_id")
@@ -353,11 +396,8 @@ class SpIndividual(models.Model):
         if phone and PHONE.match(phone):
             return self.search([("phone", "=", phone)], limit=limit), "phone"
         if compact.isdigit() and len(compact) in (9, 12):
-            number = normalize_id_number(compact)
-            domain = [("legacy_id_number", "=", number)]
-            if len(number) == 12:
-                domain = ["|", ("id_number", "=", number)] + domain
-            return self.search(domain, limit=limit), "id_number"
+            # the full number, for the call-centre agent too (who reads it masked)
+            return self.search([("id_number_masked", "=", compact)], limit=limit), "id_number"
         code = text.replace(" ", "").upper()
         if HOUSEHOLD_CODE.match(code):
             households = self.env["sp.household"].search([("code", "=", code)], limit=1)
@@ -412,16 +452,36 @@ class SpIndividual(models.Model):
         if not seen:
             return
         self.env.cr.execute(SQL(
-            """SELECT i.id_number, c.name
-                 FROM sp_individual i JOIN res_company c ON c.id = i.company_id
-                WHERE i.id_number = ANY(%s) AND NOT (i.id = ANY(%s))""",
+            """SELECT i.id_number, i.id FROM sp_individual i
+                WHERE i.id_number = ANY(%s) AND NOT (i.id = ANY(%s)) LIMIT 1""",
             list(seen), list(exclude_ids),
         ))
-        for number, office in self.env.cr.fetchall():
+        for number, person_id in self.env.cr.fetchall():
+            self._sp_raise_registered(number, seen[number], self.browse(person_id))
+
+    @api.model
+    def _sp_raise_registered(self, number, name, other):
+        """The personal ID ``number`` given for ``name`` is ``other``'s: say so, naming
+        ``other`` only when the current user may read them (even in a step running in
+        superuser mode), else only whom to contact."""
+        user_env = self.env(su=False)
+        if other.with_env(user_env).has_access("read"):
+            other = other.with_env(user_env)
             raise ValidationError(_(
-                "The personal ID %(number)s of %(name)s is already registered for another "
-                "person (%(office)s). Search the registry for it, or record a correction.",
-                number=number, name=seen[number], office=office))
+                "The personal ID %(number)s given for %(name)s is already registered for "
+                "%(other)s (household %(code)s). Open that person, or record a correction.",
+                number=number, name=name, other=other.name,
+                code=other.sudo().household_id.code or "-"))
+        raise ValidationError(_(
+            "The personal ID %(number)s given for %(name)s is already registered for another "
+            "person, outside your work areas. Contact %(contact)s to check it; a person who "
+            "moved is transferred with a registry event.",
+            number=number, name=name, contact=self._sp_contact_for(other.sudo().company_id)))
+
+    @api.constrains("name")
+    def _check_name(self):
+        for person in self:
+            self._sp_check_person_name("name", person.name)
 
     @api.constrains("legacy_id_number")
     def _check_legacy_id_number(self):
@@ -492,7 +552,10 @@ class SpIndividual(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model
     def _sp_clean_vals(self, vals):
-        """Normalise identifiers and the birth date as the precision says."""
+        """Check the input, normalise identifiers and the birth date as the precision says."""
+        self._sp_check_input(vals)
+        if "name" in vals:
+            self._sp_check_person_name("name", vals["name"])
         for fname, normalize in (("id_number", normalize_id_number),
                                  ("legacy_id_number", normalize_id_number),
                                  ("phone", normalize_phone)):

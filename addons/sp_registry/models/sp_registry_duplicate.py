@@ -15,29 +15,33 @@ class SpRegistryDuplicate(models.Model):
 
     _name = "sp.registry.duplicate"
     _description = "Possible duplicate person"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "mail.thread"]
     _order = "state, score desc, id"
     _rec_name = "individual_a_id"
 
+    # pairs are found by _sp_find_duplicates and resolved by the review buttons: every field
+    # of the review is theirs
     individual_a_id = fields.Many2one(
         "sp.individual", string="Person", required=True, index=True, ondelete="cascade",
+        sp_step=True,
     )
     individual_b_id = fields.Many2one(
         "sp.individual", string="Possible duplicate", required=True, index=True,
-        ondelete="cascade",
+        ondelete="cascade", sp_step=True,
     )
     area_id = fields.Many2one(
         related="individual_a_id.area_id", store=True, readonly=True, precompute=True,
     )
     commune_id = fields.Many2one(related="individual_a_id.commune_id", store=True)
-    score = fields.Float(digits=(3, 2), aggregator="avg", help="Name similarity, 0 to 1.")
+    score = fields.Float(digits=(3, 2), aggregator="avg", help="Name similarity, 0 to 1.",
+                         sp_step=True)
     state = fields.Selection(
         [("new", "To review"), ("merged", "Merged"), ("dismissed", "Not a duplicate")],
-        default="new", required=True, tracking=True, index=True,
+        default="new", required=True, tracking=True, index=True, sp_step=True,
     )
-    kept_id = fields.Many2one("sp.individual", string="Kept person", readonly=True)
-    reviewed_by = fields.Many2one("res.users", string="Reviewed by", readonly=True)
-    reviewed_date = fields.Datetime("Reviewed on", readonly=True)
+    kept_id = fields.Many2one("sp.individual", string="Kept person", readonly=True, sp_step=True)
+    reviewed_by = fields.Many2one("res.users", string="Reviewed by", readonly=True, sp_step=True)
+    reviewed_date = fields.Datetime("Reviewed on", readonly=True, sp_step=True)
     # Side-by-side comparison in the review form.
     a_birthdate = fields.Date(related="individual_a_id.birthdate", string="Birth date (1)")
     b_birthdate = fields.Date(related="individual_b_id.birthdate", string="Birth date (2)")
@@ -135,7 +139,7 @@ class SpRegistryDuplicate(models.Model):
         if not keep_first:
             keep, drop = drop, keep
         keep._sp_merge_duplicate(drop)
-        self.write({"state": "merged", "kept_id": keep.id, "reviewed_by": self.env.uid,
+        self._sp_step_write({"state": "merged", "kept_id": keep.id, "reviewed_by": self.env.uid,
                     "reviewed_date": fields.Datetime.now()})
         # Other pairs of the archived person are found again against the kept one if needed.
         self.sudo().search([("state", "=", "new"), "|", ("individual_a_id", "=", drop.id),
@@ -145,10 +149,10 @@ class SpRegistryDuplicate(models.Model):
     def action_dismiss(self):
         if self.filtered(lambda p: p.state != "new"):
             raise UserError(_("This pair has already been reviewed."))
-        self.write({"state": "dismissed", "reviewed_by": self.env.uid,
+        self._sp_step_write({"state": "dismissed", "reviewed_by": self.env.uid,
                     "reviewed_date": fields.Datetime.now()})
         return True
 
     def action_reopen(self):
-        self.filtered(lambda p: p.state == "dismissed").write({"state": "new"})
+        self.filtered(lambda p: p.state == "dismissed")._sp_step_write({"state": "new"})
         return True

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .sp_individual import RELATIONSHIPS
 
@@ -38,13 +38,17 @@ class SpRegistryEvent(models.Model):
 
     _name = "sp.registry.event"
     _description = "Registry event"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "mail.thread"]
     _order = "date desc, id desc"
+    # A move may take a household to another province (the new office decides from then on):
+    # its target is the one area outside the user's work that an event may name, checked by
+    # _sp_apply_move. Every other area field stays in the user's scope.
+    _sp_scoped_area_fields = ("area_id",)
 
     type = fields.Selection(EVENT_TYPES, required=True, tracking=True, index=True)
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Applied"), ("cancel", "Cancelled")],
-        default="draft", required=True, tracking=True, index=True, copy=False,
+        default="draft", required=True, tracking=True, index=True, copy=False, sp_step=True,
     )
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     reason = fields.Text()
@@ -52,8 +56,9 @@ class SpRegistryEvent(models.Model):
     decision_date = fields.Date("Decision date")
     user_id = fields.Many2one(
         "res.users", string="Recorded by", default=lambda self: self.env.user, readonly=True,
+        sp_step=True,
     )
-    applied_date = fields.Datetime("Applied on", readonly=True, copy=False)
+    applied_date = fields.Datetime("Applied on", readonly=True, copy=False, sp_step=True)
     household_id = fields.Many2one(
         "sp.household", string="Household", index=True, ondelete="restrict",
         help="Birth, member in: the household the person joins. Member out: the household left. "
@@ -80,13 +85,16 @@ class SpRegistryEvent(models.Model):
         compute="_compute_area_id", store=True, precompute=True, readonly=False, required=True,
         string="Area of record",
     )
-    from_area_id = fields.Many2one("sp.area", string="From area", readonly=True, index=True)
+    from_area_id = fields.Many2one("sp.area", string="From area", readonly=True, index=True,
+                                   sp_step=True)
     to_area_id = fields.Many2one(
         "sp.area", string="To area", index=True,
         domain="[('level', 'in', ('commune', 'village')), ('scheme', '=', '2025')]",
     )
-    from_company_id = fields.Many2one("res.company", string="From office", readonly=True)
-    to_company_id = fields.Many2one("res.company", string="To office", readonly=True)
+    from_company_id = fields.Many2one("res.company", string="From office", readonly=True,
+                                      sp_step=True)
+    to_company_id = fields.Many2one("res.company", string="To office", readonly=True,
+                                    sp_step=True)
     street = fields.Char("New hamlet / street")
     person_name = fields.Char("Full name")
     person_gender = fields.Selection([("male", "Male"), ("female", "Female")], string="Sex")
@@ -98,9 +106,10 @@ class SpRegistryEvent(models.Model):
     person_legacy_id_number = fields.Char("Old ID card number")
     person_ethnicity_id = fields.Many2one("sp.ethnicity", string="Ethnicity")
     person_relationship = fields.Selection(RELATIONSHIPS, string="Relationship to the head")
-    old_values = fields.Json("Old values", readonly=True, copy=False)
-    new_values = fields.Json("New values", readonly=True, copy=False)
-    changes = fields.Text(readonly=True, copy=False, help="What the event changed, readable.")
+    old_values = fields.Json("Old values", readonly=True, copy=False, sp_step=True)
+    new_values = fields.Json("New values", readonly=True, copy=False, sp_step=True)
+    changes = fields.Text(readonly=True, copy=False, sp_step=True,
+                          help="What the event changed, readable.")
 
     @api.depends("household_id", "individual_id")
     def _compute_area_id(self):
@@ -126,12 +135,34 @@ class SpRegistryEvent(models.Model):
                 raise ValidationError(_("A registry event cannot be dated in the future (%s).",
                                         event.date))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._sp_check_event_input(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._sp_check_event_input(vals)
         if set(vals) - {"message_main_attachment_id"} \
                 and self.filtered(lambda e: e.state != "draft"):
             raise UserError(_("An applied or cancelled registry event cannot be changed; "
                               "record a new event instead."))
         return super().write(vals)
+
+    @api.model
+    def _sp_check_event_input(self, vals):
+        self._sp_check_input(vals)
+        if vals.get("person_name") is not None and vals.get("person_name") is not False:
+            self._sp_check_person_name("person_name", vals["person_name"])
+        if vals.get("to_area_id") and vals.get("type", "move") != "move":
+            # the area of a new household (split) or of a person: in the user's work
+            area = self.env["sp.area"].browse(vals["to_area_id"]).exists()
+            if area and not self._sp_area_in_scope(area):
+                raise AccessError(_(
+                    "%(field)s: %(area)s is outside your work areas (your province office and "
+                    "communes). Only a move takes a household to another commune you do not "
+                    "work in.", field=self._sp_label("to_area_id"),
+                    area=area.sudo().display_name))
 
     # ------------------------------------------------------------------ apply
     def action_apply(self):
@@ -142,7 +173,7 @@ class SpRegistryEvent(models.Model):
             event._sp_check_required()
             event._sp_check_source_access()
             old, new = getattr(event, "_sp_apply_" + event.type)()
-            event.write({
+            event._sp_step_write({
                 "state": "done",
                 "applied_date": fields.Datetime.now(),
                 "old_values": old,
@@ -155,7 +186,7 @@ class SpRegistryEvent(models.Model):
     def action_cancel(self):
         if self.filtered(lambda e: e.state != "draft"):
             raise UserError(_("Only a draft registry event can be cancelled."))
-        self.state = "cancel"
+        self._sp_step_write({"state": "cancel"})
 
     def _sp_check_required(self):
         self.ensure_one()
@@ -188,6 +219,11 @@ class SpRegistryEvent(models.Model):
     def _sp_check_source_access(self):
         for record in self._sp_source_records():
             record.check_access("write")
+        if self.type != "move" and self.to_area_id and not self._sp_area_in_scope(self.to_area_id):
+            raise AccessError(_(
+                "%(field)s: %(area)s is outside your work areas (your province office and "
+                "communes). Only a move takes a household to another commune you do not work "
+                "in.", field=self._sp_label("to_area_id"), area=self.to_area_id.sudo().display_name))
         if self.type == "member_out" and self.other_household_id:
             # joining a household the user cannot even see is for its own commune to record
             self.other_household_id.check_access("read")
@@ -294,12 +330,16 @@ class SpRegistryEvent(models.Model):
         to_area = self.to_area_id
         if to_area == household.area_id:
             raise UserError(_("Household %s is already in this area.", household.code))
-        self.write({"from_area_id": household.area_id.id,
-                    "from_company_id": household.company_id.id})
+        if to_area.level not in ("commune", "village") or to_area.scheme != "2025":
+            raise UserError(_(
+                "%(field)s: a household moves to a commune or a village of the 2025 list, not "
+                "to %(area)s.", field=self._sp_label("to_area_id"), area=to_area.display_name))
+        self._sp_step_write({"from_area_id": household.area_id.id,
+                             "from_company_id": household.company_id.id})
         old = {"area_id": household.area_id.id, "company_id": household.company_id.id,
                "street": household.street or False}
         household.write({"area_id": to_area.id, "street": self.street or household.street})
-        self.to_company_id = household.company_id
+        self._sp_step_write({"to_company_id": household.company_id.id})
         return old, {"area_id": to_area.id, "company_id": household.company_id.id,
                      "street": household.street or False}
 

@@ -24,8 +24,11 @@ import gc
 import io
 import logging
 
+import psycopg2
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, file_open
 
 from odoo.addons.sp_base.tools import SpXlsxWriter
@@ -70,8 +73,9 @@ def area_key(name):
 class SpRegistryImport(models.Model):
     _name = "sp.registry.import"
     _description = "Import of a household list"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "mail.thread"]
     _order = "id desc"
+    _sp_scoped_area_fields = ("area_id",)
 
     name = fields.Char(required=True, default=lambda self: _("New import"), tracking=True)
     state = fields.Selection(
@@ -84,10 +88,11 @@ class SpRegistryImport(models.Model):
             ("done", "Imported"),
             ("failed", "Failed"),
         ],
-        default="draft", required=True, tracking=True, index=True, copy=False,
+        default="draft", required=True, tracking=True, index=True, copy=False, sp_step=True,
     )
+    # the import's author: the registry rows it writes are created in their name
     user_id = fields.Many2one("res.users", string="Imported by", default=lambda self: self.env.user,
-                              readonly=True, required=True)
+                              readonly=True, required=True, sp_step=True)
     area_id = fields.Many2one(
         string="Limit to area",
         help="Rows outside this area (and outside your own work areas) are refused.",
@@ -110,34 +115,36 @@ class SpRegistryImport(models.Model):
         "1 July 2025 reform; the import converts them to the 2025 communes through the "
         "succession table.",
     )
-    header_row = fields.Integer("Header row", readonly=True)
-    row_estimate = fields.Integer("Rows (estimate)", readonly=True)
+    header_row = fields.Integer("Header row", readonly=True, sp_step=True)
+    row_estimate = fields.Integer("Rows (estimate)", readonly=True, sp_step=True)
     column_ids = fields.One2many("sp.registry.import.column", "import_id", string="Columns")
     household_ids = fields.One2many("sp.registry.import.household", "import_id",
                                     string="Staged households")
     line_ids = fields.One2many("sp.registry.import.line", "import_id", string="Staged rows")
     issue_ids = fields.One2many("sp.registry.import.issue", "import_id",
                                 string="Errors and warnings")
-    background = fields.Boolean(readonly=True, help="Processed by the scheduled action.")
-    progress = fields.Float(readonly=True, help="Percentage of households imported.")
-    message = fields.Text(readonly=True)
-    date_done = fields.Datetime("Imported on", readonly=True, copy=False)
+    background = fields.Boolean(readonly=True, help="Processed by the scheduled action.",
+        sp_step=True)
+    progress = fields.Float(readonly=True, help="Percentage of households imported.", sp_step=True)
+    message = fields.Text(readonly=True, sp_step=True)
+    date_done = fields.Datetime("Imported on", readonly=True, copy=False, sp_step=True)
     # Preview figures
-    row_count = fields.Integer("Rows", readonly=True)
-    row_error_count = fields.Integer("Rows with errors", readonly=True)
-    row_rejected_count = fields.Integer("Rows of rejected households", readonly=True)
-    warning_count = fields.Integer("Warnings", readonly=True)
-    household_count = fields.Integer("Households", readonly=True)
-    household_error_count = fields.Integer("Households rejected", readonly=True)
-    household_new_count = fields.Integer("New households", readonly=True)
-    household_update_count = fields.Integer("Households to update", readonly=True)
-    person_new_count = fields.Integer("New people", readonly=True)
-    person_update_count = fields.Integer("People to update", readonly=True)
+    row_count = fields.Integer("Rows", readonly=True, sp_step=True)
+    row_error_count = fields.Integer("Rows with errors", readonly=True, sp_step=True)
+    row_rejected_count = fields.Integer("Rows of rejected households", readonly=True, sp_step=True)
+    warning_count = fields.Integer("Warnings", readonly=True, sp_step=True)
+    household_count = fields.Integer("Households", readonly=True, sp_step=True)
+    household_error_count = fields.Integer("Households rejected", readonly=True, sp_step=True)
+    household_new_count = fields.Integer("New households", readonly=True, sp_step=True)
+    household_update_count = fields.Integer("Households to update", readonly=True, sp_step=True)
+    person_new_count = fields.Integer("New people", readonly=True, sp_step=True)
+    person_update_count = fields.Integer("People to update", readonly=True, sp_step=True)
     # Results
-    household_done_count = fields.Integer("Households imported", readonly=True)
-    person_done_count = fields.Integer("People imported", readonly=True)
-    error_report = fields.Binary("Error report", attachment=True, readonly=True, copy=False)
-    error_report_name = fields.Char("Error report file name", readonly=True)
+    household_done_count = fields.Integer("Households imported", readonly=True, sp_step=True)
+    person_done_count = fields.Integer("People imported", readonly=True, sp_step=True)
+    error_report = fields.Binary("Error report", attachment=True, readonly=True, copy=False,
+        sp_step=True)
+    error_report_name = fields.Char("Error report file name", readonly=True, sp_step=True)
     template_xlsx = fields.Binary("Template (Excel)", compute="_compute_templates")
     template_xlsx_name = fields.Char("Template file name", compute="_compute_templates")
     template_csv = fields.Binary("Template (CSV)", compute="_compute_templates")
@@ -186,6 +193,9 @@ class SpRegistryImport(models.Model):
             record.column_ids.unlink()
             seen, vals_list = set(), []
             for index, header in enumerate(headers):
+                # PostgreSQL stores no NUL character: a header or sample never ends the step
+                header = (header or "").replace("\x00", "")
+                samples[index] = (samples[index] or "").replace("\x00", "")
                 if not header and not samples[index]:
                     continue
                 target = field_for_header(header)
@@ -197,7 +207,7 @@ class SpRegistryImport(models.Model):
                     "sample": samples[index][:200], "target": target or False,
                 })
             self.env["sp.registry.import.column"].create(vals_list)
-            record.write({
+            record._sp_step_write({
                 "state": "mapping", "header_row": header_row, "row_estimate": estimate,
                 "layout": "legacy" if "district_name" in seen else "standard",
                 "name": record.name if record.name != _("New import") else
@@ -252,7 +262,7 @@ class SpRegistryImport(models.Model):
                 raise UserError(_("Read the columns of the file first."))
             record._sp_mapping()
             if record._sp_is_large():
-                record.write({"state": "validating", "background": True, "progress": 0,
+                record._sp_step_write({"state": "validating", "background": True, "progress": 0,
                               "message": _("Waiting for the scheduled action to validate it.")})
                 record._sp_trigger()
             else:
@@ -268,24 +278,25 @@ class SpRegistryImport(models.Model):
             if not record.household_new_count + record.household_update_count:
                 raise UserError(_("No household of this file can be imported: see the errors."))
             if record._sp_is_large():
-                record.write({"state": "importing", "background": True,
+                record._sp_step_write({"state": "importing", "background": True,
                               "message": _("Waiting for the scheduled action to import it.")})
                 record._sp_trigger()
             else:
-                record.state = "importing"
+                record._sp_step_write({"state": "importing"})
                 while record._sp_commit_chunk():
                     pass
         return True
 
     def action_retry(self):
         for record in self.filtered(lambda r: r.state == "failed"):
-            record.state = "importing" if record.household_done_count else "mapping"
+            record._sp_step_write(
+                {"state": "importing" if record.household_done_count else "mapping"})
             if record.state == "importing":
                 record._sp_trigger()
         return True
 
     def action_back_to_mapping(self):
-        self.filtered(lambda r: r.state in ("validated", "failed")).write(
+        self.filtered(lambda r: r.state in ("validated", "failed"))._sp_step_write(
             {"state": "mapping", "message": False})
         return True
 
@@ -331,7 +342,7 @@ class SpRegistryImport(models.Model):
         self._sp_check()
         self._sp_count()
         self._sp_make_error_report()
-        self.write({"state": "validated", "progress": 0, "message": False})
+        self._sp_step_write({"state": "validated", "progress": 0, "message": False})
         return True
 
     def _sp_clear_staging(self):
@@ -341,7 +352,7 @@ class SpRegistryImport(models.Model):
             self.env.cr.execute(SQL("DELETE FROM %s WHERE import_id = %s",
                                     SQL.identifier(self.env[model]._table), self.id))
             self.env[model].invalidate_model()
-        self.write({"household_done_count": 0, "person_done_count": 0, "error_report": False})
+        self._sp_step_write({"household_done_count": 0, "person_done_count": 0, "error_report": False})
 
     def _sp_ethnicity_lookup(self):
         """text -> ethnic group id: by code ('01', '1') or by name, accents ignored."""
@@ -409,6 +420,24 @@ class SpRegistryImport(models.Model):
             imp=self.id, column=column, message=message_sql, severity=severity,
             select=select_sql,
         )
+
+    def _sp_scope_sql(self, person_alias):
+        """SQL: the person ``person_alias`` lies in the import author's work (their offices
+        and, when they are limited to some areas, under one of them)."""
+        user = self.user_id.sudo()
+        offices = self.env["res.company"].sudo().search(
+            [("id", "child_of", user.company_ids.ids)]).ids
+        roots = [path + "%" for path in user.sp_area_ids.mapped("parent_path")]
+        return SQL(
+            """(%(alias)s.company_id = ANY(%(offices)s) AND (%(all)s OR EXISTS (
+                   SELECT 1 FROM sp_area sa WHERE sa.id = %(alias)s.area_id
+                      AND sa.parent_path LIKE ANY(%(roots)s))))""",
+            alias=SQL.identifier(person_alias), offices=offices, all=not roots,
+            roots=roots or [""])
+
+    def _sp_readable_offices(self):
+        """Province offices whose name the import's author may read."""
+        return self.user_id.sudo().company_ids.ids
 
     def _sp_column(self, field):
         column = self.column_ids.filtered(lambda c: c.target == field)[:1]
@@ -488,21 +517,33 @@ class SpRegistryImport(models.Model):
                      FROM m
                     WHERE g.id = m.group_id AND g.household_id IS NULL AND g.code IS NULL
                       AND CARDINALITY(m.households) = 1""", imp))
-        # an existing household stays in its commune: a move is a registry event
+        # an existing household stays in its commune: a move is a registry event (where it
+        # is registered is said only when the author may read it)
         cr.execute(self._sp_issue_sql(SQL(
             """SELECT g.id AS group_id, g.first_row AS row, h.code AS value,
-                      replace(replace(replace(%(msg)s, '{code}', COALESCE(h.code, '')),
-                              '{old}', hc.name), '{new}', gc.name) AS m
+                      CASE WHEN %(in_scope)s
+                           THEN replace(replace(replace(%(msg)s, '{code}', COALESCE(h.code, '')),
+                                '{old}', hc.name), '{new}', gc.name)
+                           ELSE replace(replace(%(elsewhere)s, '{code}', COALESCE(h.code, '')),
+                                '{contact}', CASE WHEN h.company_id = ANY(%(offices)s)
+                                                  THEN c.name ELSE %(central)s END) END AS m
                  FROM sp_registry_import_household g
                  JOIN sp_household h ON h.id = g.household_id
                  JOIN sp_area hc ON hc.id = h.commune_id
                  JOIN sp_area gc ON gc.id = g.commune_id
+                 JOIN res_company c ON c.id = h.company_id
                 WHERE g.import_id = %(imp)s AND g.state = 'ok' AND h.commune_id <> g.commune_id
                       %(scope)s""",
-            imp=imp, scope=scope, msg=_(
+            imp=imp, scope=scope, in_scope=self._sp_scope_sql("h"),
+            offices=self._sp_readable_offices(), central=self._sp_contact_for(False),
+            msg=_(
                 "Household %(code)s is registered in %(old)s, but the file places it in "
                 "%(new)s: record a move between communes instead of importing it.",
-                code="{code}", old="{old}", new="{new}")),
+                code="{code}", old="{old}", new="{new}"),
+            elsewhere=_(
+                "Household %(code)s is registered elsewhere, outside your work areas: it cannot "
+                "be imported here. Contact %(contact)s; a household that moved is transferred "
+                "with a registry event (move).", code="{code}", contact="{contact}")),
             SQL("s.m"), self._sp_column("commune_code")))
         # people: by personal ID (must be in the same household)
         cr.execute(SQL(
@@ -512,11 +553,15 @@ class SpRegistryImport(models.Model):
                   AND i.household_id = g.household_id AND l.individual_id IS NULL
                       %(line_scope)s""",
             imp=imp, line_scope=line_scope))
+        # (whom it is registered for is said only when the author may read that person)
         cr.execute(self._sp_issue_sql(SQL(
             """SELECT l.group_id, l.row, l.id_number AS value,
-                      replace(replace(replace(replace(%(msg)s, '{number}', l.id_number),
-                              '{name}', i.name), '{code}', COALESCE(h.code, '-')),
-                              '{office}', c.name) AS m
+                      CASE WHEN %(in_scope)s
+                           THEN replace(replace(replace(%(msg)s, '{number}', l.id_number),
+                                '{name}', i.name), '{code}', COALESCE(h.code, '-'))
+                           ELSE replace(replace(%(elsewhere)s, '{number}', l.id_number),
+                                '{contact}', CASE WHEN i.company_id = ANY(%(offices)s)
+                                                  THEN c.name ELSE %(central)s END) END AS m
                  FROM sp_registry_import_line l
                  JOIN sp_registry_import_household g ON g.id = l.group_id
                  JOIN sp_individual i ON i.id_number = l.id_number
@@ -524,11 +569,18 @@ class SpRegistryImport(models.Model):
             LEFT JOIN sp_household h ON h.id = i.household_id
                 WHERE l.import_id = %(imp)s AND l.individual_id IS NULL
                   AND i.household_id IS DISTINCT FROM g.household_id %(line_scope)s""",
-            imp=imp, line_scope=line_scope, msg=_(
+            imp=imp, line_scope=line_scope, in_scope=self._sp_scope_sql("i"),
+            offices=self._sp_readable_offices(), central=self._sp_contact_for(False),
+            msg=_(
                 "The personal ID %(number)s is already registered for %(name)s in household "
-                "%(code)s (%(office)s). A person who changed household is recorded with a "
-                "registry event (member moves in), not by an import.",
-                number="{number}", name="{name}", code="{code}", office="{office}")),
+                "%(code)s. A person who changed household is recorded with a registry event "
+                "(member moves in), not by an import.",
+                number="{number}", name="{name}", code="{code}"),
+            elsewhere=_(
+                "The personal ID %(number)s is already registered for another person, outside "
+                "your work areas. Contact %(contact)s to check it; a person who moved is "
+                "transferred with a registry event, not by an import.",
+                number="{number}", contact="{contact}")),
             SQL("s.m"), col_id))
         if not group_ids:
             cr.execute("ANALYZE sp_registry_import_line")
@@ -678,8 +730,10 @@ class SpRegistryImport(models.Model):
                     WHERE l.import_id = %(imp)s AND l.individual_id IS NULL
                       AND l.id_number IS NULL AND l.birth_year IS NOT NULL)
                SELECT DISTINCT ON (c.id) c.group_id, c.row, c.name AS value,
-                      replace(replace(%(msg)s, '{name}', i.name), '{code}',
-                              COALESCE(h.code, '-')) AS m
+                      CASE WHEN %(in_scope)s
+                           THEN replace(replace(%(msg)s, '{name}', i.name), '{code}',
+                                COALESCE(h.code, '-'))
+                           ELSE %(elsewhere)s END AS m
                  FROM c
                  JOIN sp_individual i ON i.name_key = c.key
                                      AND i.commune_id = c.commune_id
@@ -687,10 +741,14 @@ class SpRegistryImport(models.Model):
             LEFT JOIN sp_household h ON h.id = i.household_id
                 WHERE i.household_id IS DISTINCT FROM c.household_id
                 ORDER BY c.id, i.id""",
-            imp=self.id, msg=_(
+            imp=self.id, in_scope=self._sp_scope_sql("i"), msg=_(
                 "Possible duplicate: %(name)s, born the same year, is already registered in "
                 "this commune (household %(code)s). The row is imported; review the duplicate "
-                "queue after the import.", name="{name}", code="{code}")),
+                "queue after the import.", name="{name}", code="{code}"),
+            elsewhere=_(
+                "Possible duplicate: a person with this name, born the same year, is already "
+                "registered in this commune, outside your work areas. The row is imported; the "
+                "duplicate queue of the commune will list the pair.")),
             SQL("s.m"), col_name, "warning"))
         self.env.cr.execute(self._sp_issue_sql(SQL(
             """SELECT l.group_id, l.row, l.name AS value,
@@ -729,7 +787,7 @@ class SpRegistryImport(models.Model):
         households, h_errors, h_new, h_update = cr.fetchone()
         cr.execute(SQL("SELECT COUNT(*) FROM sp_registry_import_issue "
                        "WHERE import_id = %s AND severity = 'warning'", self.id))
-        self.write({
+        self._sp_step_write({
             "row_count": rows, "row_error_count": errors, "row_rejected_count": rejected,
             "person_new_count": new, "person_update_count": update,
             "household_count": households, "household_error_count": h_errors,
@@ -745,7 +803,7 @@ class SpRegistryImport(models.Model):
                 ORDER BY row, severity, id""", self.id))
         rows = self.env.cr.fetchall()
         if not rows:
-            self.write({"error_report": False, "error_report_name": False})
+            self._sp_step_write({"error_report": False, "error_report_name": False})
             return
         labels = dict(self.env["sp.registry.import.issue"]._fields["severity"]
                       ._description_selection(self.env))
@@ -758,7 +816,7 @@ class SpRegistryImport(models.Model):
                          for row, column, value, severity, message in rows)
         book.close()
         stem = (self.file_name or "import").rsplit(".", 1)[0]
-        self.write({"error_report": base64.b64encode(book.getvalue()),
+        self._sp_step_write({"error_report": base64.b64encode(book.getvalue()),
                     "error_report_name": "%s - %s.xlsx" % (stem, _("errors"))})
 
     # ------------------------------------------------------------------ import
@@ -789,7 +847,16 @@ class SpRegistryImport(models.Model):
         cr.execute(SQL("SELECT id FROM sp_registry_import_household "
                        "WHERE id = ANY(%s) AND state = 'ok'", chunk))
         chunk = [row[0] for row in cr.fetchall()]
-        people = self._sp_write_registry(chunk) if chunk else 0
+        try:
+            with cr.savepoint():
+                people = self._sp_write_registry(chunk) if chunk else 0
+        except psycopg2.errors.UniqueViolation as err:
+            raise UserError(_(
+                "The households of this chunk could not be written: %(detail)s. The registry "
+                "changed during the import (a household code or a personal ID was taken in the "
+                "meantime); nothing of the chunk was written. Import again: the households "
+                "already imported are kept.", detail=err.diag.message_detail or err.pgcode)) \
+                from None
         cr.execute(SQL("UPDATE sp_registry_import_household SET state = 'done' "
                        "WHERE id = ANY(%s)", chunk))
         cr.execute(SQL(
@@ -797,7 +864,7 @@ class SpRegistryImport(models.Model):
                  FROM sp_registry_import_household WHERE import_id = %s""", self.id))
         done, remaining = cr.fetchone()
         self.env["sp.registry.import.household"].invalidate_model()
-        self.write({
+        self._sp_step_write({
             "household_done_count": done,
             "person_done_count": self.person_done_count + people,
             "progress": 100.0 * done / max(done + remaining, 1),
@@ -1001,9 +1068,9 @@ class SpRegistryImport(models.Model):
                         WHERE import_id = %(imp)s AND state = 'error')
                  FROM sp_registry_import_household WHERE import_id = %(imp)s""", imp=self.id))
         h_errors, errors = self.env.cr.fetchone()
-        self.write({
-            "household_error_count": h_errors, "row_error_count": errors,"state": "done", "progress": 100.0, "date_done": fields.Datetime.now(),
-                    "message": False})
+        self._sp_step_write({
+            "household_error_count": h_errors, "row_error_count": errors, "state": "done",
+            "progress": 100.0, "date_done": fields.Datetime.now(), "message": False})
         self.message_post(body=_(
             "Imported %(households)s households and %(people)s people; %(rejected)s households "
             "were rejected (see the error report).", households=self.household_done_count,
@@ -1033,11 +1100,14 @@ class SpRegistryImport(models.Model):
                     done = 1
                 else:
                     done = record._sp_commit_chunk()
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # another transaction had the same rows: the scheduler runs it again
         except (UserError, ImportFileError) as err:
-            record.write({"state": "failed", "message": str(err.args[0] if err.args else err)})
+            record._sp_step_write({"state": "failed",
+                                   "message": str(err.args[0] if err.args else err)})
         except Exception as err:
             _logger.warning("Import %s failed", record.id, exc_info=True)
-            record.write({"state": "failed", "message": _(
+            record._sp_step_write({"state": "failed", "message": _(
                 "The import stopped on an unexpected error; nothing of the failing chunk was "
                 "written. Retry, or send this message to the administrator: %s", err)})
         remaining = self.search_count([("state", "in", ("validating", "importing"))])
@@ -1081,6 +1151,11 @@ class _AreaResolver:
                 self.cache[key] = self._resolve(values)
             except AreaError as err:
                 self.cache[key] = err
+            except AccessError:
+                # an area or office the author may not read: a row issue, never the end of
+                # the validation of the other rows
+                self.cache[key] = AreaError("commune_code", self.env._(
+                    "The commune of this row is outside your work areas."))
         result = self.cache[key]
         if isinstance(result, AreaError):
             raise result
@@ -1250,11 +1325,16 @@ class _AreaResolver:
         return None
 
     def _check_scope(self, commune):
-        if commune.company_id.id not in self.companies:
+        office = commune.sudo().company_id
+        if office.id not in self.companies:
+            # the office's name only when the import's author may read that office
+            readable = office.id in self.imp.user_id.sudo().company_ids.ids
             raise AreaError("commune_code", self.env._(
-                "The commune %(commune)s belongs to %(office)s, outside the office of this "
-                "import (%(import_office)s).", commune=commune.display_name,
-                office=commune.company_id.name, import_office=self.imp.company_id.name))
+                "The commune %(commune)s is not in your province: it belongs to %(office)s, "
+                "outside the office of this import (%(import_office)s). Import it from that "
+                "office.", commune=commune.display_name,
+                office=office.name if readable else self.env._("another province office"),
+                import_office=self.imp.sudo().company_id.name))
         path = commune.parent_path
         for roots, message in (
             (self.roots, "The commune %(commune)s is outside the area of this import."),

@@ -10,3 +10,4 @@ from . import test_import_files
 from . import test_import_flow
 from . import test_import_access
 from . import test_import_large
+from . import test_integrity

@@ -104,14 +104,22 @@ class RowBuilder:
             message = translate(message, self.lang)
         shown = value if isinstance(value, str) else "" if value is None else \
             str(value) if isinstance(value, FormulaWithoutValue) else text_value(value)
-        self.issues.append((row, column, shown[:200], message, severity,
+        # PostgreSQL stores no NUL character (the issues are copied to the database)
+        self.issues.append((row, column, shown[:200].replace("\x00", ""),
+                            message.replace("\x00", ""), severity,
                             household.seq if household else None))
 
     # ------------------------------------------------------------------ rows
     def add_row(self, number, values):
         cells = {}
+        nul = []
         for index, field in self.mapping:
             value = values[index] if index < len(values) else None
+            if value.__class__ is str and "\x00" in value:
+                # a NUL character (byte 0) cannot be stored: the row is refused, and the rest
+                # of it is read without the character so that its other errors are reported
+                nul.append(field)
+                value = value.replace("\x00", "")
             if value is not None and value != "":
                 cells[field] = value
         if not cells or self._is_total_row(cells):
@@ -131,6 +139,10 @@ class RowBuilder:
             fail("relationship", err)
             relationship = None
         household = holder[0] = self._household_for(number, cells, relationship)
+        for field in nul:
+            fail(field, CellError(_lt(
+                "The cell contains a NUL character (a byte 0, often left by a damaged export): "
+                "correct the file.")))
         self._household_values(number, cells, household)
         line = self._person(number, cells, relationship, fail)
         household.lines.append(len(self.lines))
