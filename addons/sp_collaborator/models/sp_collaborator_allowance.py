@@ -62,6 +62,12 @@ class SpCollaboratorAllowance(models.Model):
         force that month. Confirmed and paid allowances are left alone, so running it twice
         changes nothing. Returns the number of allowances written."""
         self.check_access("create")
+        # Only collaborators the user may read: a client may send any ids to the wizard.
+        readable = self.env["sp.collaborator"].search([("id", "in", collaborators.ids)])
+        if len(readable) != len(set(collaborators.ids)):
+            raise AccessError(_(
+                "Some of the collaborators chosen are outside the offices and areas you work in: "
+                "their allowances are computed by their own office."))
         period = period.replace(day=1)
         period_end = period + relativedelta(months=1, days=-1)
         self.env.flush_all()

@@ -67,6 +67,13 @@ class TestCollaboratorIntegrity(IntegrityFixture, TransactionCase):
         self.assertEqual(self.allowance.state, "paid")
         self.assertTrue(self.allowance.date_paid)
 
+    def test_allowances_computed_in_scope_only(self):
+        wizard = self.env["sp.collaborator.allowance.compute"].with_user(self.manager_a).create({
+            "period": self.month, "collaborator_ids": [Command.set([self.ctv_b1.id])]})
+        with self.assertRaisesRegex(AccessError, "own office"):
+            wizard.action_compute()
+        self.assertFalse(self.Allowance.search([("collaborator_id", "=", self.ctv_b1.id)]))
+
     def test_officer_cannot_confirm_allowances(self):
         with self.assertRaisesRegex(AccessError, "province manager"):
             self.allowance.with_user(self.officer_a1).action_confirm()

@@ -34,6 +34,8 @@ STATES = [
 OPEN_STATES = ("new", "acknowledged", "investigating", "escalated")
 # States in which the ticket waits for the level to acknowledge (accept) it.
 WAITING_STATES = ("new", "escalated")
+# States whose decision (the resolution) no longer changes, unless the ticket is reopened.
+FINAL_STATES = ("closed", "rejected", "withdrawn")
 # States that need a written resolution (or reason) before they can be reached.
 DECIDED_STATES = ("resolved", "closed", "rejected")
 PRIORITIES = [("0", "Normal"), ("1", "High"), ("2", "Urgent")]
@@ -515,6 +517,11 @@ class SpGrievance(models.Model):
             # it to them, so it is the inspectors' decision.
             raise AccessError(_("Only a grievance inspector assigns a confidential ticket to "
                                 "someone else."))
+        if "resolution" in vals and not self.env.su \
+                and self.filtered(lambda t: t.state in FINAL_STATES):
+            raise UserError(_(
+                "The resolution of a closed, rejected or withdrawn ticket is its decision: reopen "
+                "the ticket to change it."))
         res = super().write(vals)
         if SCOPE_FIELDS & set(vals):
             self._sp_check_scope()

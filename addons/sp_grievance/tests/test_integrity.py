@@ -61,6 +61,16 @@ class TestGrievanceIntegrity(IntegrityFixture, TransactionCase):
         self.assertEqual((self.ticket.state, self.ticket.level), ("escalated", "province"))
         self.assertEqual(self.ticket.write_uid, self.officer_a1)
 
+    def test_decision_frozen_once_closed(self):
+        ticket = self.ticket.with_user(self.officer_a1)
+        ticket.write({"resolution": "<p>Đã chi trả bổ sung.</p>"})
+        ticket.action_close()
+        with self.assertRaisesRegex(UserError, "reopen"):
+            ticket.write({"resolution": "<p>Sửa lại.</p>"})
+        ticket.write({"satisfaction": "satisfied"})
+        ticket.action_reopen()
+        ticket.write({"resolution": "<p>Sửa lại.</p>"})
+
     def test_assignee_cannot_lift_confidentiality(self):
         fraud = self.fraud.with_user(self.officer_a1)
         self.assertTrue(fraud.is_confidential)
