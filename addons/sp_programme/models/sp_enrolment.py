@@ -231,7 +231,12 @@ class SpEnrolment(models.Model):
             if decided and self.filtered(lambda e: e.state in PAYABLE_STATES):
                 raise UserError(_("A decided enrolment changes through an adjustment (or a "
                                   "transfer), not by editing %s.", ", ".join(sorted(decided))))
-        return super().write(vals)
+        res = super().write(vals)
+        if not self.env.su and {"area_id", "company_id"} & set(vals):
+            # The record rules were checked on the records as they were: the new commune or
+            # office must be in the user's scope too (no moving an application elsewhere).
+            self.check_access("write")
+        return res
 
     @api.model
     def _sp_refuse_step_fields(self, names):

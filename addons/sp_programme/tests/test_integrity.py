@@ -84,6 +84,15 @@ class TestIntegrityOrm(IntegrityFixture, TransactionCase):
         self.assertEqual(self.enr_a1.suspension_ids.date_to.isoformat(), "2026-11-30")
         self.assertEqual(self.enr_a1.suspension_ids.write_uid, officer)
 
+    def test_application_not_moved_out_of_scope(self):
+        application = self._application(self._person("Mover", "1950-01-10", self.hh_poor_a1),
+                                         self.allowance, self.c5)
+        with self.assertRaises(AccessError):
+            application.with_user(self.officer_a1).write({
+                "area_id": self.commune_b1.id, "company_id": self.office_b.id})
+        application.with_user(self.officer_a1).area_id = self.village_a1
+        self.assertEqual(application.area_id, self.village_a1)
+
     def test_forged_screening_results_refused(self):
         screening = self.env["sp.screening"].with_user(self.officer_a1).create({
             "programme_id": self.allowance.id, "area_id": self.commune_a1.id,
