@@ -701,6 +701,14 @@ def main(argv=None):
 
     say("Checks")
     checks = Checks()
+    empty = [table for table in CONTENT if table in sums and not sums[table][0]]
+    checks.check(not empty, "the release database holds rows in every compared table",
+                 "empty: %s (the generator wrote nothing there: the comparison would prove "
+                 "nothing)" % ", ".join(empty) if empty else "%s tables" % len(
+                     [t for t in CONTENT if t in sums]))
+    for table, columns in EXCLUDED.items():
+        for column, reason in columns.items():
+            checks.info("column %s.%s not compared" % (table, column), reason)
     checks.check(rc == 0, "upgrade exit code 0", "exit %s" % rc if rc else "")
     if rc:
         print("\n".join(log.read_text(errors="replace").splitlines()[-40:]))
