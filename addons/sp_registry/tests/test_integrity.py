@@ -462,6 +462,15 @@ class TestBadInput(IntegrityFixtures, TransactionCase):
             with self.assertRaisesRegex(ValidationError, "Date of death"):
                 self.child_a1.with_user(self.officer_a1).write({"date_of_death": value})
 
+    def test_messages_in_vietnamese(self):
+        Person = self.Person.with_user(self.officer_a1).with_context(lang="vi_VN")
+        with self.assertRaisesRegex(ValidationError, "không phải là ngày hợp lệ"):
+            Person.create({"name": "Nguyễn Văn Mới", "gender": "male",
+                           "household_id": self.hh_a1.id, "birthdate": "31/02/2020"})
+        with self.assertRaisesRegex(ValidationError, "ngoài địa bàn công tác"):
+            Person.create({"name": "Ai Đó", "gender": "male", "birthdate": "1975-07-08",
+                           "id_number": self.head_b1.id_number, "area_id": self.commune_a1.id})
+
     def test_unknown_selection_value(self):
         with self.assertRaisesRegex(ValidationError, "Sex: x is not one of the allowed values"):
             self._create(gender="x")
