@@ -521,7 +521,7 @@ class SpPaymentCycle(models.Model):
                 "arrears_amount": amounts[1], "one_off_amount": amounts[2],
                 "carried_amount": 0, "total_amount": sum(amounts),
             })
-            entitlement.state = "confirmed"
+            entitlement._sp_step_write({"state": "confirmed"})
         return lines
 
     def _sp_carry_forward(self):

@@ -21,7 +21,8 @@ LINE_STATES = [
 # The reference of a line is its month and its enrolment: YYYYMM-0000012345.
 REFERENCE = re.compile(r"\s*(\d{4})(\d{2})-(\d{1,10})\s*")
 MONTH = re.compile(r"\s*(\d{4})(\d{2})-?\s*")
-# Who reads the personal and bank numbers of payment lines and result rows (not the call centre).
+# Who reads the personal and bank numbers and the benefit category of payment lines and result
+# rows (not the call centre, which reads a payment's month, amounts and state).
 STAFF_GROUPS = "sp_base.group_commune_officer,sp_base.group_auditor,sp_payment.group_payment_agency"
 # Upper bound of every amount of the module (VND): a thousand trillion dong, far above a
 # province's month and far below what a float column keeps exactly.
@@ -96,7 +97,8 @@ class SpPaymentLine(models.Model):
     id_number = fields.Char("Personal ID", readonly=True, sp_step=True, groups=STAFF_GROUPS)
     birthdate = fields.Date(readonly=True, sp_step=True)
     gender = fields.Selection([("male", "Male"), ("female", "Female")], readonly=True, sp_step=True)
-    category_code = fields.Char("Category", readonly=True, sp_step=True)
+    # the category says what a person has (K6: severe disability): not for the call centre
+    category_code = fields.Char("Category", readonly=True, sp_step=True, groups=STAFF_GROUPS)
     coefficient = fields.Float(digits=(6, 2), readonly=True, sp_step=True)
     standard_level = fields.Float(digits=(16, 0), readonly=True, sp_step=True)
     method = fields.Selection(METHODS, readonly=True, sp_step=True)

@@ -203,13 +203,23 @@ class TestIntegrity(IntegrityFixture, TransactionCase):
     def test_call_centre_agent_reads_no_personal_ids_of_payments(self):
         line = self.env["sp.payment.line"].with_user(self.agent).browse(self.cycle.line_ids[0].id)
         self.assertEqual(line.read(["period", "total_amount", "state"])[0]["total_amount"], LEVEL)
-        for field in ("id_number", "account_number"):
+        for field in ("id_number", "account_number", "category_code"):
             with self.subTest(field=field), self.assertRaises(AccessError):
                 line.read([field])
         with self.assertRaises(AccessError):
             line.search([("id_number", "=", self.cycle.line_ids[0].id_number)])
         with self.assertRaises(AccessError):
+            line.search([("category_code", "=", "K6")])
+        with self.assertRaises(AccessError):
+            line.read_group([], ["total_amount:sum"], ["category_code"])
+        with self.assertRaises(AccessError):
             self.enrol_a1[0].with_user(self.agent).read(["payment_account"])
+        views = self.env["sp.payment.line"].with_user(self.agent).get_views(
+            [(False, "list"), (False, "form"), (False, "search")])["views"]
+        for kind, view in views.items():
+            with self.subTest(view=kind):
+                for field in ("id_number", "account_number", "category_code"):
+                    self.assertNotIn('"%s"' % field, view["arch"])
         self.assertIn("id_number", self.cycle.line_ids[0].with_user(self.officer_a).read(
             ["id_number"])[0])
 
