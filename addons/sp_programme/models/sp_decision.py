@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 DECISION_TYPES = [
     ("grant", "Grant"),
@@ -32,6 +32,20 @@ class SpDecision(models.Model):
         string="Enrolments", sp_step=True)
     enrolment_count = fields.Integer(compute="_compute_enrolment_count")
     note = fields.Text()
+
+    # What was signed: fixed once the decision has decided an enrolment.
+    _SIGNED_FIELDS = {"name", "decision_date", "signer", "decision_type", "programme_id",
+                      "area_id", "company_id"}
+
+    def write(self, vals):
+        if not self.env.su and self._SIGNED_FIELDS & set(vals):
+            used = self.filtered("enrolment_ids")
+            if used:
+                raise UserError(_(
+                    "Decision %s has decided enrolments: what was signed (number, date, signer, "
+                    "type, programme, area) is not changed; record a new decision instead.",
+                    used[0].name))
+        return super().write(vals)
 
     @api.depends("enrolment_ids")
     def _compute_enrolment_count(self):

@@ -93,6 +93,14 @@ class TestIntegrityOrm(IntegrityFixture, TransactionCase):
         application.with_user(self.officer_a1).area_id = self.village_a1
         self.assertEqual(application.area_id, self.village_a1)
 
+    def test_signed_decision_not_rewritten(self):
+        decision = self.enr_a1.decision_id.with_user(self.manager_a)
+        for vals in ({"decision_date": "2014-01-01"}, {"name": "QĐ-forged"},
+                     {"area_id": self.commune_b1.id}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "has decided"):
+                decision.write(vals)
+        decision.note = "A remark stays editable."
+
     def test_forged_screening_results_refused(self):
         screening = self.env["sp.screening"].with_user(self.officer_a1).create({
             "programme_id": self.allowance.id, "area_id": self.commune_a1.id,
