@@ -1,4 +1,6 @@
 """Database helpers shared by the suite's set-based writers."""
+import datetime
+import io
 from contextlib import contextmanager
 
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
@@ -51,3 +53,71 @@ def _forget_foreign_keys(registry, table, columns):
     expected = getattr(registry, "_foreign_keys", None)
     for column in columns if expected is not None else ():
         expected.pop((table, column), None)
+
+
+# ---------------------------------------------------------------------------- COPY
+COPY_BATCH = 20000
+
+
+class CopyValueError(ValueError):
+    """A value COPY cannot store (a NUL character in text); ``row`` (1-based, of the rows
+    given) and ``column`` (its name) say where."""
+
+    def __init__(self, message, row, column):
+        super().__init__(message)
+        self.row = row
+        self.column = column
+
+
+class _Nul(Exception):
+    pass
+
+
+def _csv_value(value):
+    if value is None:
+        return ""  # unquoted empty: NULL
+    if value.__class__ is str:
+        if "\x00" in value:
+            raise _Nul
+        return '"%s"' % value.replace('"', '""') if '"' in value else '"%s"' % value
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return _csv_value(str(value))
+
+
+def copy_rows(cr, table, columns, rows, batch=COPY_BATCH):
+    """Write ``rows`` (sequences of values in the order of ``columns``) into ``table`` with
+    COPY, ``batch`` rows per statement; returns the number of rows.
+
+    One format for the whole suite: CSV (``FORMAT csv``), where None is NULL (an unquoted empty
+    field) and every text is quoted, so tabs, newlines, backslashes, quotes and a lone ``\\.``
+    arrive as they are. A NUL character, which no PostgreSQL text can hold, is refused before
+    anything of its batch is sent: ``CopyValueError`` with the row and the column."""
+    statement = SQL("COPY %s (%s) FROM STDIN WITH (FORMAT csv)", SQL.identifier(table),
+                    SQL(", ").join(SQL.identifier(column) for column in columns)).code
+    total = 0
+    buffer = io.StringIO()
+    for values in rows:
+        total += 1
+        try:
+            buffer.write(",".join(map(_csv_value, values)))
+        except _Nul:
+            column = next(name for name, value in zip(columns, values, strict=False)
+                          if isinstance(value, str) and "\x00" in value
+                          or not isinstance(value, str) and "\x00" in str(value))
+            raise CopyValueError(
+                "Row %s, column %s: a NUL character cannot be stored in the database"
+                % (total, column), total, column) from None
+        buffer.write("\n")
+        if total % batch == 0:
+            buffer.seek(0)
+            cr.copy_expert(statement, buffer)
+            buffer = io.StringIO()
+    if buffer.tell():
+        buffer.seek(0)
+        cr.copy_expert(statement, buffer)
+    return total
