@@ -7,7 +7,6 @@ class SpCollaboratorTrainingAttendance(models.Model):
     _description = "Participation of a collaborator in a training class"
     _inherit = ["sp.access.mixin", "sp.collaborator.input.mixin"]
     _sp_scope_fields = ("area_id", "company_id", "collaborator_id")
-    _sp_bounds = {"score": (0, 100)}
     _order = "training_id desc, collaborator_id"
 
     training_id = fields.Many2one(

@@ -12,7 +12,7 @@ The same file is in sp_grievance: to move to sp_base as the suite's one input ch
 import datetime
 import math
 
-from odoo import fields
+from odoo import fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 # Beyond these an amount, a count or an id is a typing or forging error, not data.
@@ -55,6 +55,8 @@ def check_values(model, vals, bounds=None):
             if not low <= value <= high:
                 _refuse(model, field, env._("%(value)s is outside %(low)s-%(high)s.",
                                             value=value, low=low, high=high))
+        elif kind == "many2one" and isinstance(value, models.BaseModel):
+            continue  # a record given by server code
         elif kind in ("integer", "many2one"):
             if isinstance(value, bool) or not isinstance(value, int) \
                     or not -MAX_INTEGER <= value <= MAX_INTEGER:

@@ -6,6 +6,7 @@ import xmlrpc.client
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.sp_base.tests.common import SpRpcMixin
 
@@ -232,7 +233,8 @@ class TestGrievanceIntegrity(IntegrityFixture, TransactionCase):
 @tagged("post_install", "-at_install")
 class TestGrievanceIntegrityRpc(IntegrityFixture, SpRpcMixin, HttpCase):
     def assertFault(self, regex, user, *args, **kwargs):
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
+        with self.assertRaises(xmlrpc.client.Fault) as caught, \
+                mute_logger("odoo.http", "odoo.sql_db"):
             self._rpc(user, "sp.grievance", *args, **kwargs)
         self.assertNotIn("Traceback", caught.exception.faultString)
         self.assertRegex(caught.exception.faultString, regex)
