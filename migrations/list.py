@@ -28,7 +28,7 @@ def migrations():
         doc = ast.get_docstring(ast.parse(path.read_text())) or ""
         # The first paragraph, without the leading "18.0.x.y.z:" the files start with.
         summary = " ".join(doc.split("\n\n", 1)[0].split()).replace("``", "`")
-        summary = re.sub(r"^[0-9.]+:\s*", "", summary) or "(no docstring: say what it does)"
+        summary = re.sub(r"^[0-9.]+[0-9][:,]\s*", "", summary) or "(no docstring: say what it does)"
         rows.append((module, version, phase, path.relative_to(ROOT).as_posix(),
                      summary.replace("|", "\\|")))
     order = {"pre": 0, "post": 1, "end": 2, "?": 3}

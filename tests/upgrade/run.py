@@ -19,6 +19,8 @@ should not.
    change are listed in EXCLUDED with the reason), no release field left behind in a column no
    field reads any more (a rename without migration), every required field filled and NOT NULL,
    every SQL constraint in the database, each module at its manifest's version.
+6. Every migration shipped since the release run a second time on the upgraded database
+   (tests/upgrade/rerun.py, rolled back): it must change nothing.
 
 One line per check, a summary, exit code 1 on any difference. ``--config``: an Odoo
 configuration whose database settings are used (scripts/test.sh passes its own); without it,
@@ -717,6 +719,31 @@ def main(argv=None):
         with connect(settings, db) as cnx:
             after = snapshot(cnx)
             compare(checks, before, after, sums, cnx, working_manifests, release_mods)
+        say("Every migration run a second time (rolled back): idempotent")
+        t0 = time.perf_counter()
+        rerun_log = work / "rerun.log"
+        with open(rerun_log, "w") as out:
+            rrc = subprocess.run([PY, str(HERE / "rerun.py"), "-c", str(working_conf), "-d", db,
+                                  "--release-version", full_version(release["version"])],
+                                 stdout=out, stderr=subprocess.STDOUT, cwd=ROOT).returncode
+        timings["rerun"] = time.perf_counter() - t0
+        lines = [line for line in rerun_log.read_text(errors="replace").splitlines()
+                 if line.startswith("RERUN ")]
+        if rrc or not lines:
+            checks.check(False, "migrations run a second time", "rerun.py exit %s (see %s)"
+                         % (rrc, rerun_log))
+        else:
+            entries = json.loads(lines[-1][len("RERUN "):])
+            if not entries:
+                checks.info("migrations run a second time", "no migration since the release")
+            for entry in entries:
+                detail = "changes nothing"
+                if entry["error"]:
+                    detail = "fails: %s" % entry["error"].strip().splitlines()[-1]
+                elif entry["changed"]:
+                    detail = "changes %s" % ", ".join(entry["changed"])
+                checks.check(not entry["error"] and not entry["changed"],
+                             "migration %s idempotent" % entry["file"], detail)
     if not args.keep:
         drop_database(settings, db, data_dir)
 
