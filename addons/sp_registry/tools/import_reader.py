@@ -1,50 +1,47 @@
-"""Reading provincial household lists (CSV and XLSX) for the registry import, pure Python.
+"""Reading provincial household lists (CSV and XLSX) for the registry import: columns, values.
 
 What this file decides (sp_registry/README.md, "Import", says it to users):
 
-- **Encodings.** A CSV must be UTF-8 (with or without the byte-order mark Excel's "CSV UTF-8"
-  writes) or UTF-16 with a byte-order mark (Excel's "Unicode text"). Any other file is refused
-  with the line and byte that are not UTF-8, unless the user chose "Windows-1258" for the import:
-  Windows code pages decode almost any byte sequence without error, so no detector can tell a
-  Windows-1258 list from a TCVN3 or VNI one, and a wrong guess would write garbled names into the
-  registry without a single error. The choice is the user's, explicit, and applies only to a
-  file that is not valid UTF-8. Text is normalised to Unicode NFC (Windows-1258 and macOS files
-  carry decomposed accents).
-- **XLSX.** Read in openpyxl's read-only mode (streamed, constant memory), first sheet, with the
-  values Excel saved for formulas; a formula without a saved value is reported on its row, not
-  guessed. Merged cells are expanded (every cell of a merged range gets the range's value), so a
-  household address merged over its members' rows, or a two-row header ("Năm sinh" over "Nam" and
-  "Nữ"), reads as if every cell were filled. Old binary .xls files are refused with a hint.
+- **Reading the file** is the shared reader's (``sp_base.tools.table_reader``, sp_base README
+  "Uploaded tables"): CSV in UTF-8 (with or without the byte-order mark Excel's "CSV UTF-8"
+  writes) or UTF-16 with a byte-order mark; a file that is not UTF-8 is refused with its line and
+  byte unless the user chose "Windows-1258" for the import (Windows code pages decode almost any
+  bytes, so no detector can tell a Windows-1258 list from a TCVN3 or VNI one: the choice is the
+  user's); text normalised to NFC; XLSX streamed (first sheet, the values Excel saved for
+  formulas; a formula without a saved value is reported on its row, not guessed); merged cells
+  expanded (every cell of a merged range gets the range's value), so a household address merged
+  over its members' rows, or a two-row header ("Năm sinh" over "Nam" and "Nữ"), reads as if
+  every cell were filled; old binary .xls files refused with a hint; the upload limits; every
+  problem an ``ImportFileError`` naming its sheet, row and column.
 - **Header.** The header row is the row among the first 20 that names the most known columns
   (Vietnamese or English, accents and case ignored); a second header row under it is combined with
   it when that names more columns. Title rows above and a numbering row "(1) (2) (3)" under the
   header are skipped.
 """
-import codecs
-import csv
 import datetime
 import functools
-import io
 import re
 import unicodedata
-import zipfile
 
 from odoo.tools.translate import LazyTranslate
 
+from odoo.addons.sp_base.tools.table_reader import (
+    HEADER_ROWS,
+    FormulaWithoutValue,
+    TableError,
+    read_table,
+)
+
 _lt = LazyTranslate(__name__)
 
-MAX_HEADER_SCAN = 20
+MAX_HEADER_SCAN = HEADER_ROWS
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 ENCODINGS = [("auto", "UTF-8 (recommended)"), ("cp1258", "Windows-1258 (Vietnamese)")]
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; ``message`` is a lazy translatable text."""
-
-    def __init__(self, message):
-        # no str(message) here: a lazy text is only translated when the language is known
-        super().__init__()
-        self.message = message
+# The file as a whole, or a cell of it, cannot be read: the shared reader's error (``message``
+# is a lazy translatable text naming the sheet, row and column; ``translate(err.message, lang)``).
+ImportFileError = TableError
 
 
 class CellError(Exception):
@@ -54,16 +51,6 @@ class CellError(Exception):
         # no str(message) here: a lazy text is only translated when the language is known
         super().__init__()
         self.message = message
-
-
-class FormulaWithoutValue:
-    """Stands for a formula cell whose result was never saved (file never opened in Excel)."""
-
-    def __init__(self, formula):
-        self.formula = formula
-
-    def __str__(self):
-        return self.formula
 
 
 def translate(message, lang):
@@ -383,123 +370,56 @@ def _show_date(date, precision):
 
 
 # ---------------------------------------------------------------------------- files
-def file_kind(file_name, data):
-    name = (file_name or "").lower()
-    if data[:4] == b"\xd0\xcf\x11\xe0" or name.endswith(".xls"):
-        raise ImportFileError(_lt(
-            "This is an old Excel 97-2003 file (.xls): open it in Excel and save it as .xlsx "
-            "(Excel Workbook) or as CSV UTF-8, then upload it again."))
-    if data[:2] == b"PK" or name.endswith((".xlsx", ".xlsm")):
-        return "xlsx"
-    return "csv"
+class _Book:
+    """What ``sp.registry.import`` reads of ``Table._open_book()``: the first sheet's last row
+    (kept for the callers written against openpyxl: use ``Table.row_estimate()``)."""
 
-
-def decode_csv(data, encoding="auto"):
-    if data.startswith(codecs.BOM_UTF8):
-        text = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            if encoding != "cp1258":
-                line = data[:err.start].count(b"\n") + 1
-                raise ImportFileError(_lt(
-                    "The file is not UTF-8 text (line %(line)s, byte 0x%(byte)s). Save it from "
-                    "Excel as \"CSV UTF-8 (Comma delimited)\", or, if you know it was written in "
-                    "the Windows Vietnamese code page, choose the encoding Windows-1258 and "
-                    "validate again.", line=line, byte="%02X" % data[err.start]))
-            text = data.decode("cp1258", errors="strict")
-    return unicodedata.normalize("NFC", text)
+    def __init__(self, max_row):
+        self.worksheets = [type("Sheet", (), {"max_row": max_row})()]
 
 
 class Table:
-    """Header and data rows of an uploaded list.
+    """Header and data rows of an uploaded list, read by the shared reader
+    (``sp_base.tools.table_reader``: encodings, NFC, XLSX streaming, upload limits).
 
     ``headers`` is a list of header texts (one per column); ``rows()`` yields
-    ``(row_number, values)`` with the spreadsheet's row numbers (the first row is 1).
-    """
+    ``(row_number, values)`` with the spreadsheet's row numbers (the first row is 1). Any file
+    problem is an ``ImportFileError`` (the shared ``TableError``: sheet, row and column)."""
 
-    def __init__(self, data, file_name, encoding="auto"):
-        if not data:
-            raise ImportFileError(_lt("The file is empty."))
-        self.kind = file_kind(file_name, data)
+    def __init__(self, data, file_name, encoding="auto", limits=None):
         self.data = data
         self.encoding = encoding
-        self._book = None
-        self._merges = []
-        self._text = None
         self.header_row = 0
         self.header_rows = 1
         self.headers = []
+        # a NUL character is a row issue of the import (import_rows), not the end of the file
+        self._table = read_table(data, file_name, encoding, limits=limits, merged=True,
+                                 allow_nul=True)
+        self.kind = self._table.kind
         try:
             self._read_header()
         except Exception:
             self.close()
             raise
 
-    # -------------------------------------------------------------- raw rows
     def _raw_rows(self):
-        if self.kind == "csv":
-            return self._csv_rows()
-        return self._xlsx_rows()
+        return iter(self._table)
 
-    def _csv_rows(self):
-        if self._text is None:
-            self._text = decode_csv(self.data, self.encoding)
-        text = self._text
-        first = text[:text.find("\n")] if "\n" in text else text
-        delimiter = max(",;\t", key=first.count)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        yield from enumerate(reader, 1)
+    def row_estimate(self):
+        """About how many data rows the file has (for the progress of a large import)."""
+        return max(self._table.row_estimate() - self.header_row, 0)
 
     def _open_book(self):
-        """The workbook's metadata (sheets, shared strings, date styles) through openpyxl."""
-        if self._book is not None:
-            return self._book
-        try:
-            import openpyxl  # noqa: PLC0415 - only imported when an XLSX is read
-
-            self._book = openpyxl.load_workbook(
-                io.BytesIO(self.data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-            raise ImportFileError(_lt(
-                "The file cannot be read as an Excel workbook (%(error)s): save it again as "
-                ".xlsx or CSV UTF-8.", error=str(err)))
-        if not self._book.worksheets:
-            raise ImportFileError(_lt("The workbook has no sheet."))
-        self._merges = _scan_merges(self._book.worksheets[0])
-        return self._book
+        return _Book(self._table.row_estimate())
 
     def close(self):
-        if self._book is not None:
-            self._book.close()
-            self._book = None
+        self._table.close()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
-
-    def _xlsx_rows(self):
-        book = self._open_book()
-        active = []  # [row_end, col_start, col_end, value]
-        starts = {}
-        for r1, c1, r2, c2 in self._merges:
-            starts.setdefault(r1, []).append((c1, r2, c2))
-        for number, values in _sheet_rows(book, book.worksheets[0]):
-            for c1, r2, c2 in starts.pop(number, ()):
-                active.append([r2, c1, c2, values[c1 - 1] if c1 <= len(values) else None])
-            if active:
-                active = [m for m in active if m[0] >= number]
-                for _r2, c1, c2, value in active:
-                    if len(values) < c2:
-                        values.extend([None] * (c2 - len(values)))
-                    for col in range(c1, c2 + 1):
-                        values[col - 1] = value
-            yield number, values
 
     # -------------------------------------------------------------- header
     def _read_header(self):
@@ -579,257 +499,3 @@ _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 def _is_numbering_row(values):
     cells = [str(v).strip() for v in values if v is not None and str(v).strip()]
     return len(cells) >= 3 and all(_NUMBERING.match(c) for c in cells)
-
-
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
-
-
-def _col_index(letters):
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index
-
-
-def _parse_ref(ref):
-    first, _sep, last = ref.partition(":")
-    c1, r1 = _CELL_REF.match(first).groups()
-    c2, r2 = _CELL_REF.match(last or first).groups()
-    return int(r1), _col_index(c1), int(r2), _col_index(c2)
-
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell [^>]*ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"')
-
-
-def _scan_merges(sheet):
-    """Merged ranges of the sheet, read from the end of its XML (they follow the data)."""
-    merges, tail = [], b""
-    source = sheet._get_source()
-    try:
-        while chunk := source.read(1 << 20):
-            block = tail + chunk
-            cut = block.rfind(b"<")
-            if b"mergeCell" in block:
-                merges += [_parse_ref(m.group(1).decode()) for m in _MERGE.finditer(block[:cut])]
-                tail = block[cut:]
-            else:
-                tail = block[-64:]
-        merges += [_parse_ref(m.group(1).decode()) for m in _MERGE.finditer(tail)]
-    finally:
-        source.close()
-    return sorted(set(merges))
-
-
-# A cell as spreadsheet programs write it: reference first, other attributes, then a value
-# (<v>) or an inline string of one text run (<is><t>). Rows with formulas, rich text or cells
-# of another shape are read with lxml (_row_lxml).
-_CELL_TAG = re.compile(
-    r'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>(?:<v>([^<]*)</v>|<is><t(?:\s[^>]*)?>([^<]*)</t></is>)?</c>)')
-_ROW_NUMBER = re.compile(r'\br="(\d+)"')
-_KIND = re.compile(r'\bt="(\w+)"')
-_STYLE = re.compile(r'\bs="(\d+)"')
-_ENTITY = re.compile(r"&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);")
-_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-
-
-def _entity(match):
-    name = match.group(1)
-    if name[0] == "#":
-        return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
-    return _ENTITIES[name]
-
-
-def _cell_kind(attrs, dates):
-    """(type, is a date) of a cell from the text of its attributes."""
-    kind, style = _KIND.search(attrs), _STYLE.search(attrs)
-    return kind.group(1) if kind else "n", bool(style) and int(style.group(1)) in dates
-
-
-def _sheet_rows(book, sheet):
-    """(row number, values) of a sheet, streamed. Values as openpyxl gives them with
-    ``data_only``: the result Excel saved for a formula (a formula without one is a
-    FormulaWithoutValue), dates as datetime, numbers as int or float, text as str.
-
-    The sheet's XML is read in blocks and its rows and cells are cut out with regular
-    expressions, at C speed (several times faster than walking lxml elements in Python on a
-    100,000-row list). A row holding anything else (rich text, cells without reference) is
-    read with lxml, and so is a sheet whose tags carry a namespace prefix (<x:row>)."""
-    source = sheet._get_source()
-    try:
-        head = source.read(1 << 16)
-        if b"<sheetData" not in head:
-            source.close()
-            yield from _sheet_rows_lxml(book, sheet)
-            return
-        yield from _sheet_rows_regex(book, sheet, source, head)
-    finally:
-        source.close()
-
-
-def _sheet_rows_regex(book, sheet, source, head):
-    from openpyxl.utils.datetime import from_excel  # noqa: PLC0415
-
-    shared = sheet._shared_strings
-    dates = book._date_formats
-    epoch = book.epoch
-    columns, attributes = {}, {}  # caches: column letters, attribute texts
-    for number, body in _row_bodies(source, head):
-        if not body:
-            yield number, []
-            continue
-        cells = _CELL_TAG.findall(body) if "<f" not in body else ()
-        if len(cells) != body.count("<c ") + body.count("<c>"):
-            yield number, _row_lxml(body, shared, dates, epoch, from_excel)
-            continue
-        values = []
-        for letters, attrs, text, inline in cells:
-            col = columns.get(letters) or columns.setdefault(letters, _col_index(letters))
-            kind, is_date = attributes.get(attrs) or attributes.setdefault(
-                attrs, _cell_kind(attrs, dates))
-            if kind == "inlineStr":
-                value = _ENTITY.sub(_entity, inline) if "&" in inline else inline
-            elif not text:
-                value = None
-            elif kind == "s":
-                value = shared[int(text)]
-            elif kind == "n":
-                value = float(text) if "." in text or "E" in text or "e" in text \
-                    else int(text)
-                if is_date and -1 < value < 2958466:
-                    value = from_excel(value, epoch)  # within Excel's dates (to 9999)
-            elif kind == "b":
-                value = text == "1"
-            elif kind == "d":
-                value = datetime.datetime.fromisoformat(text.rstrip("Z"))
-            else:  # str (formula text result), e (error such as #N/A)
-                value = _ENTITY.sub(_entity, text) if "&" in text else text
-            size = len(values)
-            if col == size + 1:
-                values.append(value)
-            else:
-                if col > size:
-                    values.extend([None] * (col - size))
-                values[col - 1] = value
-        yield number, values
-
-
-def _row_bodies(source, head):
-    """(row number, XML inside the row) of the sheet's rows, read in blocks from ``source``
-    (after its first bytes ``head``): the text is cut at each "</row>" (str.split, at C speed:
-    a regular expression looking for the row's end is three times slower), the start tag of
-    the row is at the start of each piece, after any self-closing rows (empty, body "")."""
-    expected = 0
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    pending = decoder.decode(head)
-    done = False
-    while not done:
-        block = source.read(1 << 20)
-        pending += decoder.decode(block, final=not block)
-        done = not block
-        end = len(pending) if done else pending.rfind("</row>")
-        if end < 0:
-            continue
-        if not done:
-            end += len("</row>")
-        chunk, pending = pending[:end], pending[end:]
-        pieces = chunk.split("</row>")
-        last = len(pieces) - 1
-        for index, piece in enumerate(pieces):
-            start = piece.find("<row")
-            while start >= 0:
-                close = piece.find(">", start)
-                if close < 0:
-                    break
-                attrs = piece[start + 4:close]
-                if attrs[:1] not in ("", " ", "/", "\t", "\n", "\r"):  # <rowBreaks>...
-                    start = piece.find("<row", close)
-                    continue
-                number = _ROW_NUMBER.search(attrs)
-                number = expected = int(number.group(1)) if number else expected + 1
-                if attrs.endswith("/"):
-                    yield number, ""
-                    start = piece.find("<row", close)
-                    continue
-                if index < last:  # the last piece has no "</row>": no row ends in it
-                    yield number, piece[close + 1:]
-                break
-
-
-def _row_lxml(body, shared, dates, epoch, from_excel):
-    """The values of one row's cells (the XML inside <row>), read with lxml."""
-    from lxml import etree  # noqa: PLC0415
-
-    row = etree.fromstring("<row>%s</row>" % body)
-    return _cells_lxml(row, "", shared, dates, epoch, from_excel, {})
-
-
-def _cells_lxml(row, ns, shared, dates, epoch, from_excel, columns):
-    tag_v, tag_f, tag_is, tag_t = ns + "v", ns + "f", ns + "is", ns + "t"
-    values = []
-    col = 0
-    for cell in row:
-        ref = cell.get("r")
-        if ref:
-            letters = ref.rstrip("0123456789")
-            col = columns.get(letters) or columns.setdefault(letters, _col_index(letters))
-        else:
-            col += 1
-        kind = cell.get("t", "n")
-        text = formula = None
-        for child in cell:
-            tag = child.tag
-            if tag == tag_v:
-                text = child.text
-            elif tag == tag_f:
-                formula = "=" + (child.text or "")
-            elif tag == tag_is:
-                first = child[0] if len(child) == 1 else None
-                text = first.text or "" if first is not None and first.tag == tag_t \
-                    else "".join(t.text or "" for t in child.iter(tag_t))
-        if text is None or text == "" and kind != "inlineStr":
-            value = FormulaWithoutValue(formula) if formula else None
-        elif kind == "n":
-            value = float(text) if "." in text or "E" in text or "e" in text \
-                else int(text)
-            style = cell.get("s")
-            if style and int(style) in dates and -1 < value < 2958466:
-                value = from_excel(value, epoch)  # within Excel's dates (to 9999)
-        elif kind == "s":
-            value = shared[int(text)]
-        elif kind == "b":
-            value = text == "1"
-        elif kind == "d":
-            value = datetime.datetime.fromisoformat(text.rstrip("Z"))
-        else:  # str (formula text result), inlineStr, e (error such as #N/A)
-            value = text
-        if col > len(values):
-            values.extend([None] * (col - len(values)))
-        values[col - 1] = value
-    return values
-
-
-def _sheet_rows_lxml(book, sheet):
-    """The same with lxml, for sheets whose tags carry a namespace prefix."""
-    from lxml import etree  # noqa: PLC0415
-    from openpyxl.utils.datetime import from_excel  # noqa: PLC0415
-
-    shared = sheet._shared_strings
-    dates = book._date_formats
-    epoch = book.epoch
-    source = sheet._get_source()
-    try:
-        ns = None
-        expected = 0
-        columns = {}
-        for _event, row in etree.iterparse(source, events=("end",), tag="{*}row"):
-            if ns is None:
-                ns = row.tag[:row.tag.index("}") + 1] if row.tag.startswith("{") else ""
-            number = int(row.get("r") or expected + 1)
-            expected = number
-            values = _cells_lxml(row, ns, shared, dates, epoch, from_excel, columns)
-            row.clear()
-            while row.getprevious() is not None:
-                del row.getparent()[0]
-            yield number, values
-    finally:
-        source.close()
