@@ -2,6 +2,7 @@
 forged workflow writes, four eyes, scope of result rows and file logs, personal IDs read by the
 call centre, bad amounts and bad result cells, empty cycles."""
 import base64
+import re
 
 from psycopg2 import IntegrityError
 
@@ -222,6 +223,17 @@ class TestIntegrity(IntegrityFixture, TransactionCase):
                     self.assertNotIn('"%s"' % field, view["arch"])
         self.assertIn("id_number", self.cycle.line_ids[0].with_user(self.officer_a).read(
             ["id_number"])[0])
+
+    def test_duplicate_file_message_names_nothing_unreadable(self):
+        data = self._sp_result_csv([self._sp_row(line) for line in self.batch_a1.line_ids])
+        first = self._sp_import(self.cycle, data, user=self.agency_user)
+        with self.assertRaisesRegex(UserError, "already imported: nothing was changed") as err:
+            self._sp_import(self.cycle, data, name="lai.csv", user=self.bank_user)
+        self.assertNotIn(self.agency_user.name, str(err.exception))
+        self.assertNotIn(first.name, str(err.exception))
+        with self.assertRaisesRegex(UserError, "already imported on .* by %s" % re.escape(
+                self.agency_user.name)):
+            self._sp_import(self.cycle, data, name="lai.csv", user=self.manager_a)
 
     # ------------------------------------------------------------------ bad input
     def test_funds_must_be_finite_and_within_bounds(self):
