@@ -1,19 +1,16 @@
 import base64
-import csv
 import datetime
 import hashlib
-import io
 import math
 import re
-import zipfile
-
-from lxml import etree
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..tools import XlsxRows, serial_to_date
+from odoo.addons.sp_base.tools import HEADER_ROWS, TableError, TableLimits, copy_rows, read_table
+
+from ..tools import serial_to_date
 
 # Header of each field we read back, in Vietnamese (our list) or English.
 RESULT_HEADERS = {
@@ -75,22 +72,6 @@ def _amount(value):
     return amount
 
 
-def _copy_value(value):
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace(
-        "\n", "\\n").replace("\r", "\\r")
-
-
-def _dialect(text):
-    """Comma, semicolon (Excel in Vietnamese) or tab separated."""
-    try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
 class SpPaymentResult(models.Model):
     """A result file from the payment agency: paid and unpaid lines of a cycle.
 
@@ -142,60 +123,59 @@ class SpPaymentResult(models.Model):
 
     # ------------------------------------------------------------------ reading
     def _sp_table(self, data):
-        """The rows of the first sheet (XLSX) or of the CSV file, as an iterator of lists;
-        an XLSX reader reads only the columns it is told to once the header is found."""
-        if data[:4] == b"PK\x03\x04":
-            try:
-                return XlsxRows(data)
-            except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
-                raise UserError(_("The file cannot be read as an XLSX workbook.")) from None
+        """The rows of the first sheet (XLSX) or of the CSV file, by the suite's reader of
+        uploaded tables (sp_base: upload limits, errors naming the sheet, row and column)."""
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UserError(_("The file is neither an XLSX workbook nor a UTF-8 CSV file: save "
-                              "it as 'Excel workbook' or 'CSV UTF-8'.")) from None
-        return csv.reader(io.StringIO(text), _dialect(text))
+            return read_table(data, self.file_name, limits=TableLimits.from_env(self.env))
+        except TableError as err:
+            raise UserError(self._sp_file_error(err)) from None
+
+    def _sp_file_error(self, err):
+        """The message of a file the reader refused, in the user's language."""
+        text = err.translate(self.env.lang)
+        if err.code == "workbook":
+            return "%s %s" % (_("The file cannot be read as an XLSX workbook."), text)
+        if err.code in ("encoding", "kind"):
+            return "%s %s" % (_("The file is neither an XLSX workbook nor a UTF-8 CSV file: save "
+                                "it as 'Excel workbook' or 'CSV UTF-8'."), text)
+        return text
 
     def _sp_read_rows(self, data):
         """(row number, {field: raw value}) for every data row, streamed; the header row is
-        the first of the first ten that names a reference or a personal ID column."""
+        the first of the first HEADER_ROWS (20) that names a reference or a personal ID
+        column. A file the reader refuses (limits, a damaged cell) is a UserError naming the
+        row and column; nothing is written."""
         table = self._sp_table(data)
-        rows = iter(table)
-        columns = None
-        number = 0
         try:
-            for row in rows:
-                number += 1
+            rows = iter(table)
+            columns = None
+            for index, (_number, row) in enumerate(rows, 1):
                 headers = [_text(c).lower() for c in row]
                 found = {key: headers.index(h) for key, names in RESULT_HEADERS.items()
                          for h in headers if h in names}
                 if "reference" in found or "id_number" in found:
                     columns = found
                     break
-                if number >= 10:
+                if index >= HEADER_ROWS:
                     break
-        except etree.XMLSyntaxError:
-            raise UserError(_("The file cannot be read as an XLSX workbook.")) from None
-        if columns is None:
-            raise UserError(_("No header row with a line reference (Mã dòng chi trả) or a "
-                              "personal ID (Số định danh cá nhân) column was found in the first "
-                              "ten rows."))
-        missing = [k for k in ("amount", "status") if k not in columns]
-        if missing:
-            labels = {"amount": _("Total (Tổng số tiền)"), "status": _("Status (Trạng thái)")}
-            raise UserError(_("Missing columns: %s.", ", ".join(labels[k] for k in missing)))
-        xlsx = isinstance(table, XlsxRows)
-        if xlsx:
-            table.columns = set(columns.values())
-        try:
-            for row in rows:
-                number = table.row_number if xlsx else number + 1
+            if columns is None:
+                raise UserError(_("No header row with a line reference (Mã dòng chi trả) or a "
+                                  "personal ID (Số định danh cá nhân) column was found in the "
+                                  "first %s rows.", HEADER_ROWS))
+            missing = [k for k in ("amount", "status") if k not in columns]
+            if missing:
+                labels = {"amount": _("Total (Tổng số tiền)"), "status": _("Status (Trạng thái)")}
+                raise UserError(_("Missing columns: %s.", ", ".join(labels[k] for k in missing)))
+            for number, row in rows:
                 if not any(_text(c) for c in row):
                     continue
-                yield number, {key: row[col] if col < len(row) else None
+                size = len(row)
+                yield number, {key: row[col] if col < size else None
                                for key, col in columns.items()}
-        except etree.XMLSyntaxError:
-            raise UserError(_("The file cannot be read as an XLSX workbook.")) from None
+        except TableError as err:
+            raise UserError(self._sp_file_error(err)) from None
+        finally:
+            table.close()
 
     def _sp_parse(self, number, raw):
         """A typed staging row; an unreadable value makes the row 'invalid' with a message."""
@@ -316,21 +296,10 @@ class SpPaymentResult(models.Model):
                 code varchar
             ) ON COMMIT DROP
         """)
-        copy = "COPY sp_payment_result_stage (%s) FROM STDIN" % ", ".join(keys)
-        total = 0
-        buffer = io.StringIO()
-        for number, raw in raw_rows:
-            row = self._sp_parse(number, raw)
-            buffer.write("\t".join(_copy_value(row[key]) for key in keys))
-            buffer.write("\n")
-            total += 1
-            if total % STAGE_ROWS == 0:
-                buffer.seek(0)
-                cr.copy_expert(copy, buffer)
-                buffer = io.StringIO()
-        if buffer.tell():
-            buffer.seek(0)
-            cr.copy_expert(copy, buffer)
+        total = copy_rows(cr, "sp_payment_result_stage", keys, (
+            [row[key] for key in keys]
+            for row in (self._sp_parse(number, raw) for number, raw in raw_rows)),
+            batch=STAGE_ROWS)
         cr.execute("ANALYZE sp_payment_result_stage")
         return total
 

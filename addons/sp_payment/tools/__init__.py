@@ -1,1 +1,1 @@
-from .xlsx_reader import XlsxRows, serial_to_date
+from .xlsx_reader import serial_to_date
