@@ -91,7 +91,8 @@ def age_band_of(age):
 class SpIndividual(models.Model):
     _name = "sp.individual"
     _description = "Person"
-    _inherit = ["sp.registry.input.mixin", "sp.access.mixin", "sp.commune.mixin", "mail.thread"]
+    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "sp.commune.mixin",
+                "mail.thread"]
     _order = "name, id"
     # the masked number's search serves the full number to those who may read it (see
     # _search_id_number_masked)
@@ -153,7 +154,7 @@ class SpIndividual(models.Model):
         groups=ID_READERS, help="9-digit CMND (or 12-digit old CCCD) from older records.",
     )
     poverty_status = fields.Selection(
-        related="household_id.poverty_status", store=True, string="Poverty status",
+        related="household_id.poverty_status", store=True, string="Poverty status", sp_step=True,
     )
     ethnicity_id = fields.Many2one("sp.ethnicity", string="Ethnicity", tracking=True)
     phone = fields.Char(tracking=True, index="btree_not_null")
@@ -166,7 +167,8 @@ class SpIndividual(models.Model):
     has_health_insurance = fields.Boolean("Health insurance", tracking=True)
     health_insurance_number = fields.Char("Health insurance card number", groups=ID_READERS)
     health_insurance_expiry = fields.Date("Health insurance valid until")
-    date_of_death = fields.Date("Date of death", tracking=True)
+    # recorded by a death event (benefits end and funeral support follows from it)
+    date_of_death = fields.Date("Date of death", tracking=True, sp_step=True)
     is_deceased = fields.Boolean(
         "Deceased", compute="_compute_is_deceased", store=True, precompute=True,
     )

@@ -92,6 +92,21 @@ class TestStepGuards(IntegrityFixtures, TransactionCase):
             {"household_id": household.id, "year": 2024, "status": "near_poor"})
         self.assertEqual(household.poverty_status, "near_poor")
 
+    def test_death_and_poverty_of_a_person_are_steps(self):
+        """A date of death ends benefits and grants funeral support: only a death event
+        records it; a person's poverty status is their household's."""
+        person = self.child_a1.with_user(self.officer_a1)
+        for vals in ({"date_of_death": "2025-01-01"}, {"poverty_status": "poor"}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(AccessError, "steps"):
+                person.write(vals)
+        with self.assertRaisesRegex(AccessError, "steps"):
+            self.Person.with_user(self.officer_a1).create({
+                "name": "Nguyễn Văn Mới", "gender": "male", "household_id": self.hh_a1.id,
+                "date_of_death": "2025-01-01"})
+        self._event(self.officer_a1, type="death", individual_id=self.child_a1.id,
+                    date="2025-01-01").action_apply()
+        self.assertEqual(str(self.child_a1.date_of_death), "2025-01-01")
+
     def test_duplicate_review_is_a_step(self):
         twin = self.Person.create({"name": self.head_a1.name, "gender": "male",
                                    "birthdate": self.head_a1.birthdate,
@@ -322,9 +337,8 @@ class TestConcurrentCodes(TransactionCase):
 
     def _register(self, results, first_holds=None, second_waits=None, count=1):
         def work(env):
-            with mute_logger("odoo.sql_db"):  # the concurrent update, retried
-                households = env["sp.household"].with_context(**self.CONTEXT).create(
-                    [{"area_id": self.commune_id}] * count)
+            households = env["sp.household"].with_context(**self.CONTEXT).create(
+                [{"area_id": self.commune_id}] * count)
             if first_holds:
                 first_holds.set()    # the counter row of the commune is now locked by us
                 second_waits.wait(5)  # the other connection tries meanwhile
@@ -336,6 +350,7 @@ class TestConcurrentCodes(TransactionCase):
             env = self._env(cr)
             results.extend(self._retrying(lambda: work(env), env))
 
+    @mute_logger("odoo.sql_db")  # the concurrent updates met, and retried
     def test_two_connections_same_commune(self):
         first_holds, second_started = threading.Event(), threading.Event()
         first, second = [], []
@@ -365,10 +380,8 @@ class TestConcurrentCodes(TransactionCase):
         def reserve():
             with self.registry.cursor() as cr:
                 env = self._env(cr)
-                with mute_logger("odoo.sql_db"):
-                    reserved.append(self._retrying(
-                        lambda: env["sp.household"]._sp_reserve_codes({self.commune_id: 5}),
-                        env))
+                reserved.append(self._retrying(
+                    lambda: env["sp.household"]._sp_reserve_codes({self.commune_id: 5}), env))
 
         threads = [threading.Thread(target=reserve),
                    threading.Thread(target=self._register, args=(created,))]
@@ -459,8 +472,9 @@ class TestBadInput(IntegrityFixtures, TransactionCase):
             with self.subTest(value=value), \
                     self.assertRaisesRegex(ValidationError, "Birth date: .* not a valid date"):
                 self._create(birthdate=value, birthdate_precision="year")
-            with self.assertRaisesRegex(ValidationError, "Date of death"):
-                self.child_a1.with_user(self.officer_a1).write({"date_of_death": value})
+            with self.assertRaisesRegex(ValidationError, "Disability certificate date"):
+                self.child_a1.with_user(self.officer_a1).write(
+                    {"disability_certificate_date": value})
 
     def test_messages_in_vietnamese(self):
         Person = self.Person.with_user(self.officer_a1).with_context(lang="vi_VN")
