@@ -129,6 +129,14 @@ class TestIntegrity(IntegrityFixture, TransactionCase):
                 ("sp.payment.file.log", self.batch_a1.log_ids, {"checksum": "0" * 64})):
             with self.subTest(model=model, vals=vals), self.assertRaises(AccessError):
                 self.env[model].with_user(admin).browse(record.id).write(vals)
+        # the evidence stays: an imported file, its rows and the file log
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            result.with_user(self.manager_a).unlink()
+        for model, records in (("sp.payment.result.line", result.line_ids),
+                               ("sp.payment.file.log", self.batch_a1.log_ids)):
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(admin).browse(records.ids).unlink()
+        self.assertTrue(result.exists() and self.batch_a1.log_ids)
 
     # ------------------------------------------------------------------ four eyes
     def test_four_eyes_recorded_on_cycle_and_batches(self):
