@@ -69,7 +69,9 @@ class SpRegistryInputMixin(models.AbstractModel):
                         allowed=", ".join("%s (%s)" % (key, labels.get(key, key))
                                           for key in keys)))
             elif field.type in ("integer", "many2one"):
-                if isinstance(value, models.BaseModel):
+                if isinstance(value, models.BaseModel) or (
+                        isinstance(value, float) and value.is_integer()
+                        and abs(value) <= INT_MAX):
                     continue
                 if isinstance(value, bool) or not isinstance(value, int) \
                         or not -INT_MAX <= value <= INT_MAX:
