@@ -24,6 +24,11 @@ def migrate(cr, version):
           LEFT JOIN sp_payment_cycle cy ON cy.id = f2.cycle_id
          WHERE f.id = f2.id AND f.area_id IS NULL
     """)
+    # a generation queued before the upgrade: the job runs it as the user who asked
+    cr.execute("""
+        UPDATE sp_payment_cycle SET generation_queued_by = generated_by
+         WHERE generation_queued AND generation_queued_by IS NULL
+    """)
     # batches: who generated them (their creator) and, for the approved ones, their cycle's
     # approval when it was another user's (four eyes, a database check)
     cr.execute("""
