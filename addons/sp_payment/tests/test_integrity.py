@@ -2,8 +2,10 @@
 forged workflow writes, four eyes, scope of result rows and file logs, personal IDs read by the
 call centre, bad amounts and bad result cells, empty cycles."""
 import base64
+import io
 import re
 
+import openpyxl
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -12,7 +14,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.sp_base.tests.common import SpRpcMixin
 
-from .common import LEVEL, PaymentFixtures
+from .common import LEVEL, RESULT_HEADERS, PaymentFixtures
 
 FORGED = "set by the workflow's steps|doesn't have 'write' access|not allowed to modify"
 
@@ -299,6 +301,24 @@ class TestIntegrity(IntegrityFixture, TransactionCase):
         self.assertRegex(by_row[8].message, r"Row 8.*Tổng số tiền")
         self.assertEqual(l1.state, "paid")
         self.assertEqual(set((l2 | l3 | l4 | l5).mapped("state")), {"pending"})
+
+    def test_bad_cells_of_an_xlsx_result_file(self):
+        l1, l2, l3, l4, _l5 = self.cycle.line_ids.sorted("id")
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(RESULT_HEADERS)
+        for line, period, amount in ((l1, self.m1, float(LEVEL)), (l2, 1e10, float(LEVEL)),
+                                     (l3, -1e6, float(LEVEL)), (l4, self.m1, 1e308)):
+            sheet.append([line.reference, "X1", period, "", amount, "Đã nhận", None, "BN"])
+        out = io.BytesIO()
+        book.save(out)
+        result = self._sp_import(self.cycle, out.getvalue(), name="ket_qua.xlsx")
+        by_row = {r.row_number: r for r in result.line_ids}
+        self.assertEqual({n: r.match_state for n, r in by_row.items()},
+                         {2: "matched", 3: "invalid", 4: "invalid", 5: "invalid"})
+        self.assertRegex(by_row[3].message, r"Row 3.*Kỳ chi trả")
+        self.assertRegex(by_row[5].message, r"Row 5.*Tổng số tiền")
+        self.assertEqual(l1.state, "paid")
 
     def test_bad_cell_values_from_a_workbook(self):
         Result = self.env["sp.payment.result"]
