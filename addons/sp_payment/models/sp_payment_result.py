@@ -11,6 +11,7 @@ from odoo.tools import SQL
 from odoo.addons.sp_base.tools import HEADER_ROWS, TableError, TableLimits, copy_rows, read_table
 
 from ..tools import serial_to_date
+from .sp_payment_line import MAX_AMOUNT
 
 # Header of each field we read back, in Vietnamese (our list) or English.
 RESULT_HEADERS = {
@@ -29,6 +30,15 @@ UNPAID = {"chưa nhận", "unpaid", "0", "không", "no", "chưa chi", "không nh
 STAGE_ROWS = 20000
 # A money amount written with thousands separators: 1.500.000 or 1,500,000.
 GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+# A line reference as the list prints it: YYYYMM-<enrolment>.
+REFERENCE = re.compile(r"(\d{4})(\d{2})-(\d{1,10})")
+# Dates a result file may carry (a month paid, a paid date), and the Excel date serials of them.
+YEARS = (1900, 2199)
+SERIALS = (2, 109575)  # 1900-01-01 .. 2199-12-31 (and its fraction of a day)
+# The columns of the agency's file, as its header names them (our list's headers).
+COLUMNS = {"reference": "Mã dòng chi trả", "id_number": "Số định danh cá nhân",
+           "period": "Kỳ chi trả", "amount": "Tổng số tiền", "status": "Trạng thái",
+           "paid_date": "Ngày nhận", "receipt_ref": "Số biên nhận"}
 
 
 def _text(value):
@@ -36,38 +46,58 @@ def _text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return str(value).replace("\x00", "").strip()
 
 
 def _date(value):
+    """A cell as a date; ValueError for anything that is not a date of YEARS (an Excel
+    serial of 1e10, NaN, 31/02/2020, a boolean)."""
     if isinstance(value, datetime.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, datetime.date):
+        if not YEARS[0] <= value.year <= YEARS[1]:
+            raise ValueError(value)
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return serial_to_date(value)  # an Excel date
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):  # an Excel date
+        if not (math.isfinite(value) and SERIALS[0] <= value <= SERIALS[1]):
+            raise ValueError(value)
+        try:
+            return serial_to_date(value)
+        except (OverflowError, ValueError, TypeError):
+            raise ValueError(value) from None
     text = _text(value)
     if not text:
         return None
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%m/%Y", "%Y-%m", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
         try:
-            return datetime.datetime.strptime(text, fmt).date()
+            date = datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if YEARS[0] <= date.year <= YEARS[1]:
+            return date
+        break
     raise ValueError(text)
 
 
 def _amount(value):
-    if isinstance(value, (int, float)):
-        amount = float(value)
-    else:
-        text = _text(value).replace("\u00a0", " ").strip()
-        if not text:
-            return None
-        if GROUPED.match(text):
-            text = re.sub(r"[.,\s]", "", text)
-        amount = float(text.replace(",", "."))
-    if not math.isfinite(amount):
+    """A cell as an amount in VND; ValueError unless a finite number from 0 to MAX_AMOUNT."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    try:
+        if isinstance(value, (int, float)):
+            amount = float(value)
+        else:
+            text = _text(value).replace("\u00a0", " ").strip()
+            if not text:
+                return None
+            if GROUPED.match(text):
+                text = re.sub(r"[.,\s]", "", text)
+            amount = float(text.replace(",", "."))
+    except OverflowError:
+        raise ValueError(value) from None
+    if not math.isfinite(amount) or not 0 <= amount <= MAX_AMOUNT:
         raise ValueError(value)
     return amount
 
@@ -82,32 +112,34 @@ class SpPaymentResult(models.Model):
 
     _name = "sp.payment.result"
     _description = "Payment result file"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread"]
     _order = "create_date desc, id desc"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name", store=True, sp_step=True)
     cycle_id = fields.Many2one("sp.payment.cycle", required=True, index=True, ondelete="cascade",
                                domain="[('state', 'in', ('generated', 'approved'))]")
     company_id = fields.Many2one(related="cycle_id.company_id", store=True, readonly=True,
-                                 precompute=True)
+                                 precompute=True, sp_step=True)
     area_id = fields.Many2one(related="cycle_id.area_id", store=True, readonly=True,
-                              string="Province")
+                              string="Province", sp_step=True)
     agency_id = fields.Many2one(
         "sp.payment.agency", index=True, default=lambda self: self.env.user.sp_payment_agency_id,
         help="The agency that reports. Rows of lines another agency pays are not applied.")
     file = fields.Binary(required=True, attachment=True)
     file_name = fields.Char()
-    checksum = fields.Char("Checksum (SHA-256)", readonly=True, copy=False, index=True)
+    # written by the import step only (sp_step)
+    checksum = fields.Char("Checksum (SHA-256)", readonly=True, copy=False, index=True,
+                           sp_step=True)
     state = fields.Selection([("draft", "To import"), ("done", "Imported")], default="draft",
-                             required=True, tracking=True, readonly=True)
+                             required=True, tracking=True, readonly=True, sp_step=True)
     line_ids = fields.One2many("sp.payment.result.line", "result_id", string="Rows")
-    row_count = fields.Integer("Rows read", readonly=True)
-    applied_count = fields.Integer("Applied", readonly=True)
-    issue_count = fields.Integer("Not applied", readonly=True)
-    paid_count = fields.Integer("Paid", readonly=True)
-    unpaid_count = fields.Integer("Not collected", readonly=True)
+    row_count = fields.Integer("Rows read", readonly=True, sp_step=True)
+    applied_count = fields.Integer("Applied", readonly=True, sp_step=True)
+    issue_count = fields.Integer("Not applied", readonly=True, sp_step=True)
+    paid_count = fields.Integer("Paid", readonly=True, sp_step=True)
+    unpaid_count = fields.Integer("Not collected", readonly=True, sp_step=True)
     suspended_count = fields.Integer(
-        "Not collected 3 months", readonly=True,
+        "Not collected 3 months", readonly=True, sp_step=True,
         help="Enrolments found not collected three consecutive months by this import.")
 
     @api.depends("cycle_id", "file_name")
@@ -116,10 +148,18 @@ class SpPaymentResult(models.Model):
             result.name = "%s - %s" % (result.cycle_id.name or "", result.file_name or "")
 
     def write(self, vals):
+        if not self.env.su:
+            self.check_access("write")  # the access rights' refusal first, then the steps'
         if set(vals) & {"file", "cycle_id", "agency_id"} and self.filtered(
                 lambda r: r.state == "done"):
             raise UserError(_("An imported result file cannot be changed: upload a new one."))
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        # its rows were applied to the lines, which point at them: the file is the evidence
+        if self.filtered(lambda r: r.state == "done"):
+            raise UserError(_("An imported result file cannot be deleted."))
 
     # ------------------------------------------------------------------ reading
     def _sp_table(self, data):
@@ -178,36 +218,58 @@ class SpPaymentResult(models.Model):
             table.close()
 
     def _sp_parse(self, number, raw):
-        """A typed staging row; an unreadable value makes the row 'invalid' with a message."""
+        """A typed staging row; an unreadable value makes the row 'invalid' with a message
+        naming the row and the column (never an error for the whole file)."""
         row = {"row_number": number, "reference": _text(raw.get("reference")) or None,
                "id_number": _text(raw.get("id_number")) or None,
                "province_code": _text(raw.get("province_code")) or None,
                "receipt_ref": _text(raw.get("receipt_ref")) or None, "period": None,
                "paid_date": None, "reported_amount": None, "status": None,
-               "match_state": None, "message": None}
+               "match_state": None, "message": None, "ref_period": None, "ref_enrolment": None}
         problems = []
+
+        def shown(key):
+            return _text(raw.get(key))[:40]
+
+        found = REFERENCE.fullmatch(row["reference"] or "")
+        if found:
+            year, month, enrolment = (int(g) for g in found.groups())
+            if 1 <= month <= 12 and YEARS[0] <= year <= YEARS[1]:
+                row["ref_period"] = datetime.date(year, month, 1)
+                row["ref_enrolment"] = enrolment
+            else:
+                problems.append(_("column %(column)s: the reference '%(value)s' has no valid "
+                                  "month (YYYYMM-number)", column=COLUMNS["reference"],
+                                  value=shown("reference")))
         try:
             row["reported_amount"] = _amount(raw.get("amount"))
         except ValueError:
-            problems.append(_("the amount '%s' is not a number", _text(raw.get("amount"))))
+            problems.append(_("column %(column)s: the amount '%(value)s' is not a number from "
+                              "0 to %(maximum)s", column=COLUMNS["amount"], value=shown("amount"),
+                              maximum=format(MAX_AMOUNT, ",.0f")))
         for key in ("period", "paid_date"):
             try:
                 row[key] = _date(raw.get(key))
             except ValueError:
-                problems.append(_("the date '%s' cannot be read", _text(raw.get(key))))
+                problems.append(_("column %(column)s: the date '%(value)s' cannot be read (a day "
+                                  "from %(first)s to %(last)s, e.g. 15/01/2025)",
+                                  column=COLUMNS[key], value=shown(key), first=YEARS[0],
+                                  last=YEARS[1]))
         status = _text(raw.get("status")).lower()
         if status in PAID:
             row["status"] = "paid"
         elif status in UNPAID:
             row["status"] = "unpaid"
         else:
-            problems.append(_("the status must be 'Đã nhận' or 'Chưa nhận', not '%s'", status))
+            problems.append(_("column %(column)s: the status must be 'Đã nhận' or 'Chưa nhận', "
+                              "not '%(value)s'", column=COLUMNS["status"], value=status[:40]))
         if not row["reference"] and not row["id_number"]:
             problems.append(_("neither a line reference nor a personal ID"))
         if row["period"]:
             row["period"] = row["period"].replace(day=1)
         if problems:
-            row.update(match_state="invalid", message="; ".join(problems))
+            row.update(match_state="invalid", message=_(
+                "Row %(row)s: %(problems)s.", row=number, problems="; ".join(problems)))
         return row
 
     # ------------------------------------------------------------------ import
@@ -234,12 +296,18 @@ class SpPaymentResult(models.Model):
         if not data:
             raise UserError(_("Upload the agency's result file first."))
         checksum = hashlib.sha256(data).hexdigest()
+        # the office's earlier files only; who and which file only when the user may read it
         previous = self.sudo().search([("checksum", "=", checksum), ("state", "=", "done"),
+                                       ("company_id", "=", cycle.company_id.id),
                                        ("id", "!=", self.id)], limit=1)
+        if previous and not previous.with_env(self.env).has_access("read"):
+            raise UserError(_("This file was already imported: nothing was changed."))
         if previous:
+            log = self.env["sp.payment.file.log"].sudo().search(
+                [("result_id", "=", previous.id), ("kind", "=", "import")], limit=1)
             raise UserError(_("This file was already imported on %(date)s by %(user)s (%(name)s): "
-                              "nothing was changed.", date=previous.write_date,
-                              user=previous.write_uid.name, name=previous.name))
+                              "nothing was changed.", date=log.create_date or previous.write_date,
+                              user=(log.user_id or previous.create_uid).name, name=previous.name))
         cycle._sp_lock()
         self.env.flush_all()
         result = self.sudo()
@@ -271,6 +339,7 @@ class SpPaymentResult(models.Model):
         })
         self.env["sp.payment.file.log"].sudo().create({
             "kind": "import", "cycle_id": cycle.id, "result_id": self.id,
+            "area_id": cycle.area_id.id,
             "file_name": self.file_name, "checksum": checksum, "row_count": rows,
             "user_id": self.env.uid,
         })
@@ -285,7 +354,8 @@ class SpPaymentResult(models.Model):
         """Parse the rows into a temporary table (COPY, STAGE_ROWS at a time); returns their
         number. Matching works there; the classified rows are then written once (_sp_match)."""
         keys = ["row_number", "reference", "id_number", "province_code", "period",
-                "reported_amount", "status", "paid_date", "receipt_ref", "match_state", "message"]
+                "reported_amount", "status", "paid_date", "receipt_ref", "match_state", "message",
+                "ref_period", "ref_enrolment"]
         cr = self.env.cr
         cr.execute("DROP TABLE IF EXISTS sp_payment_result_stage")
         cr.execute("""
@@ -293,7 +363,7 @@ class SpPaymentResult(models.Model):
                 row_number int, reference varchar, id_number varchar, province_code varchar,
                 period date, reported_amount numeric, status varchar, paid_date date,
                 receipt_ref varchar, match_state varchar, message varchar, line_id int,
-                code varchar
+                code varchar, ref_period date, ref_enrolment bigint, line_area int
             ) ON COMMIT DROP
         """)
         total = copy_rows(cr, "sp_payment_result_stage", keys, (
@@ -332,16 +402,15 @@ class SpPaymentResult(models.Model):
         self.env.flush_all()
         params = {"result": self.id, "company": cycle.company_id.id, "period": cycle.period,
                   "cycle": cycle.id, "province": cycle.area_id.code or "",
-                  "agency": self.agency_id.id or None}
+                  "agency": self.agency_id.id or None, "area": cycle.area_id.id}
         cr = self.env.cr
-        # 1. by line reference (its month and enrolment), anywhere: to recognise another
-        #    province's or another month's lines
+        # 1. by line reference (its month and enrolment, read by _sp_parse), anywhere: to
+        #    recognise another province's or another month's lines
         cr.execute(SQL("""
             UPDATE sp_payment_result_stage r SET line_id = l.id
               FROM sp_payment_line l
-             WHERE r.match_state IS NULL AND r.reference ~ '^[0-9]{6}-[0-9]{1,10}$'
-               AND l.enrolment_id = split_part(r.reference, '-', 2)::bigint
-               AND l.period = to_date(split_part(r.reference, '-', 1), 'YYYYMM')
+             WHERE r.match_state IS NULL AND r.ref_enrolment IS NOT NULL
+               AND l.enrolment_id = r.ref_enrolment AND l.period = r.ref_period
         """))
         # 2. fallback for rows without a reference: the personal ID printed on the cycle's list
         cr.execute(SQL("""
@@ -380,20 +449,26 @@ class SpPaymentResult(models.Model):
                     WHEN r.reported_amount IS NULL
                          OR ROUND(r.reported_amount) <> ROUND(l.total_amount::numeric) THEN 'amount'
                     WHEN l.state = 'unpaid' AND r.status = 'unpaid' THEN 'already'
-                    ELSE 'matched' END
+                    ELSE 'matched' END,
+                   line_area = l.area_id
               FROM sp_payment_result_stage r2
               LEFT JOIN sp_payment_line l ON l.id = r2.line_id
               LEFT JOIN sp_payment_batch b ON b.id = l.batch_id
               LEFT JOIN ranked ON ranked.row_number = r2.row_number
              WHERE r.row_number = r2.row_number AND r2.match_state IS NULL
         """, **params))
-        # 4. the rows of the file, once; a line of another province or agency is not linked
+        # 4. the rows of the file, once; a line of another province or agency is not linked;
+        #    a row's area is its line's (the area rule of the commune's staff), else the
+        #    province's
         codes = SQL(", ").join(SQL("(%s, %s, %s)", *m) for m in self._sp_messages())
         cr.execute(SQL("""
-            INSERT INTO sp_payment_result_line (result_id, company_id, row_number, reference,
-                   id_number, province_code, period, reported_amount, status, paid_date,
-                   receipt_ref, match_state, message, line_id)
-            SELECT %(result)s, %(company)s, r.row_number, r.reference, r.id_number,
+            INSERT INTO sp_payment_result_line (result_id, company_id, area_id, row_number,
+                   reference, id_number, province_code, period, reported_amount, status,
+                   paid_date, receipt_ref, match_state, message, line_id)
+            SELECT %(result)s, %(company)s,
+                   CASE WHEN m.state IN ('province', 'agency') THEN %(area)s
+                        ELSE COALESCE(r.line_area, %(area)s) END,
+                   r.row_number, r.reference, r.id_number,
                    r.province_code, r.period, r.reported_amount, r.status, r.paid_date,
                    r.receipt_ref, COALESCE(r.match_state, m.state), COALESCE(r.message, m.message),
                    CASE WHEN m.state IN ('province', 'agency') THEN NULL ELSE r.line_id END
