@@ -73,20 +73,33 @@ class _Nul(Exception):
     pass
 
 
-def _csv_value(value):
-    if value is None:
-        return ""  # unquoted empty: NULL
-    if value.__class__ is str:
-        if "\x00" in value:
-            raise _Nul
-        return '"%s"' % value.replace('"', '""') if '"' in value else '"%s"' % value
-    if value is True or value is False:
+def _csv_text(value):
+    if "\x00" in value:
+        raise _Nul
+    return '"%s"' % value.replace('"', '""') if '"' in value else '"%s"' % value
+
+
+def _csv_other(value):
+    if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
-    return _csv_value(str(value))
+    return _csv_text(str(value))
+
+
+# the CSV field of a value by its type: text quoted (quotes doubled), None an unquoted empty
+# field (NULL), numbers and dates as PostgreSQL reads them
+_CSV = {
+    str: _csv_text, int: int.__repr__, float: float.__repr__, type(None): lambda value: "",
+    bool: lambda value: "t" if value else "f", datetime.date: datetime.date.isoformat,
+    datetime.datetime: datetime.datetime.isoformat,
+}
+
+
+def _csv_value(value):
+    return _CSV.get(value.__class__, _csv_other)(value)
 
 
 def copy_rows(cr, table, columns, rows, batch=COPY_BATCH):
@@ -104,7 +117,8 @@ def copy_rows(cr, table, columns, rows, batch=COPY_BATCH):
     for values in rows:
         total += 1
         try:
-            buffer.write(",".join(map(_csv_value, values)))
+            buffer.write(",".join([_CSV.get(value.__class__, _csv_other)(value)
+                                   for value in values]))
         except _Nul:
             column = next(name for name, value in zip(columns, values, strict=False)
                           if isinstance(value, str) and "\x00" in value
