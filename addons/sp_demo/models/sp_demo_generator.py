@@ -1,5 +1,3 @@
-import csv
-import io
 import itertools
 import json
 import logging
@@ -15,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import SQL
 
-from odoo.addons.sp_base.tools import cpu_seconds
+from odoo.addons.sp_base.tools import copy_rows, cpu_seconds
 from odoo.addons.sp_registry.models.sp_individual import age_band_of
 from odoo.addons.sp_registry.tools import PROVINCE_ID_CODES
 
@@ -398,11 +396,10 @@ class _ChunkWriter:
                                               "status", "decision_ref", "decision_date")),
         ):
             self.tables[model] = self._plan(env[model], provided)
-        self.phases = dict.fromkeys(("build_rows", "prepare", "csv", "copy", "check",
+        self.phases = dict.fromkeys(("build_rows", "prepare", "copy", "check",
                                      "indexes", "analyze"), 0.0)
         self.fast = self._may_skip_triggers()
         self.first_ids = {}
-        self.prefixes = {}  # commune id -> code prefix, once its codes were reserved
         self.bulk = bulk
         if bulk:
             self._drop_indexes()
@@ -466,44 +463,23 @@ class _ChunkWriter:
         return ids
 
     def _reserve_codes(self, counts):
-        """``{commune: (prefix, base)}`` as sp_registry's ``_sp_reserve_codes``, which reads
-        the commune's households for the highest code: once per commune and run (the first
-        chunk, while the table is small or indexed). Later chunks only move the counter it
-        left: nobody writes codes in these communes but through the counter meanwhile."""
-        fresh = {commune: n for commune, n in counts.items() if commune not in self.prefixes}
-        reserved = self.env["sp.household"]._sp_reserve_codes(fresh) if fresh else {}
-        self.prefixes.update((commune, prefix) for commune, (prefix, _b) in reserved.items())
-        seen = {commune: n for commune, n in counts.items() if commune not in fresh and n}
-        if seen:
-            self.env.cr.execute(SQL("""
-                UPDATE sp_household_code_counter c SET last_value = c.last_value + k.n
-                  FROM UNNEST(%s::int[], %s::int[]) AS k(commune_id, n)
-                 WHERE c.commune_id = k.commune_id
-             RETURNING c.commune_id, c.last_value
-            """, list(seen), list(seen.values())))
-            reserved.update((commune, (self.prefixes[commune], last - seen[commune]))
-                            for commune, last in self.env.cr.fetchall())
-        return reserved
+        """``{commune: (prefix, base)}`` from sp_registry's ``_sp_reserve_codes``, for every
+        chunk: its counter row per commune is the one source of household codes (after the
+        first chunk of a commune, one index probe and the counter's update)."""
+        return self.env["sp.household"]._sp_reserve_codes(counts)
 
     def _copy(self, model, records, ids=None):
         plan = self.tables[model]
         getter, constants = plan["getter"], plan["constants"]
         tick = time.perf_counter()
-        buffer = io.StringIO()
-        out = csv.writer(buffer, lineterminator="\n")
         columns = plan["columns"]
         if ids is None:
             columns = columns[1:]
-            out.writerows(getter(rec) + constants for rec in records)
+            rows = (getter(rec) + constants for rec in records)
         else:
-            out.writerows((rid,) + getter(rec) + constants
-                          for rid, rec in zip(ids, records, strict=True))
-        buffer.seek(0)
-        self.phases["csv"] += time.perf_counter() - tick
-        tick = time.perf_counter()
-        copy = SQL("COPY %s (%s) FROM STDIN WITH (FORMAT csv)", SQL.identifier(plan["table"]),
-                   SQL(", ").join(SQL.identifier(column) for column in columns))
-        self.env.cr.copy_expert(copy.code, buffer)
+            rows = ((rid,) + getter(rec) + constants
+                    for rid, rec in zip(ids, records, strict=True))
+        copy_rows(self.env.cr, plan["table"], columns, rows)
         self.phases["copy"] += time.perf_counter() - tick
         if plan["slow"] and ids:
             records = plan["model"].browse(ids)
