@@ -53,7 +53,11 @@ class SpStepMixin(models.AbstractModel):
 
     def write(self, vals):
         if not self._sp_may_write_steps():
-            self._sp_refuse_step_fields(self._sp_step_fields() & set(vals))
+            owned = self._sp_step_fields() & set(vals)
+            if owned:
+                # a role that may not write these records at all hears that first
+                self.check_access("write")
+                self._sp_refuse_step_fields(owned)
         return super().write(vals)
 
     def _sp_step_write(self, vals):
