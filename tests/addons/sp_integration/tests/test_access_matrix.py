@@ -179,6 +179,8 @@ NATIONAL_ROLES = {"central", "agent"}
 # Fields that issue 13 names as workflow-owned wherever they occur (states, approvers,
 # confidentiality), forged even when a model forgot to declare them ``sp_step``. (Amounts are
 # not all workflow-owned: a contract's fee or an allowance rate is the manager's data.)
+# A person's link to these is a screening result (HIV, disability...): not for the agent.
+SENSITIVE_MODELS = {"sp.benefit.category", "sp.benefit.band"}
 WORKFLOW_NAMES = {"state", "approved_by", "approved_by_id", "approved_date", "is_confidential"}
 
 
@@ -642,12 +644,14 @@ class TestAccessMatrix(SpFixtures, HttpCase):
         self.assertTrue(self.secrets)
         leaks, refused = [], []
 
-        def scan(model, rows):
+        def scan(model, rows, offered):
             for row in rows:
                 for field, value in (row.items() if isinstance(row, dict) else ()):
                     text = repr(value)
                     leaks.extend("%s.%s: %s" % (model, field, what)
                                  for secret, what in self.secrets.items() if secret in text)
+                    if value and offered.get(field, {}).get("relation") in SENSITIVE_MODELS:
+                        leaks.append("%s.%s: the benefit categories of a person" % (model, field))
 
         for name, kind in sorted(self.kinds.items()):
             records = self.records.get(name) or {}
@@ -655,10 +659,11 @@ class TestAccessMatrix(SpFixtures, HttpCase):
             if kind in ("@catalog", "@wizard") or not ids or not any(
                     expected("agent", name, kind, "read", scope) for scope in SCOPES):
                 continue
-            ok, offered = self._call(agent, name, "fields_get", attributes=["type"])
+            ok, offered = self._call(agent, name, "fields_get", attributes=["type", "relation"])
             self.assertTrue(ok, "%s: fields_get refused to the agent: %s" % (name, offered))
             names = [f for f, attrs in offered.items() if attrs["type"] != "binary"]
-            scan(name, self._read_offered(agent, name, [("id", "in", ids)], names, refused))
+            scan(name, self._read_offered(agent, name, [("id", "in", ids)], names, refused),
+                 offered)
         if "sp.grievance.console" in self.kinds:
             person = self.records["sp.individual"]["own"]
             ok, console = self._call(agent, "sp.grievance.console", "create",
@@ -668,9 +673,10 @@ class TestAccessMatrix(SpFixtures, HttpCase):
                 self._call(agent, "sp.grievance.console", method, [console])
             for model, domain in (("sp.grievance.console", [("id", "=", console)]),
                                   ("sp.grievance.console.line", [("console_id", "=", console)])):
-                ok, offered = self._call(agent, model, "fields_get", attributes=["type"])
+                ok, offered = self._call(agent, model, "fields_get",
+                                         attributes=["type", "relation"])
                 names = [f for f, attrs in offered.items() if attrs["type"] != "binary"]
-                scan(model, self._read_offered(agent, model, domain, names, refused))
+                scan(model, self._read_offered(agent, model, domain, names, refused), offered)
         # Relations to models the agent may not read are offered by fields_get and refused
         # when read: not a leak (the agent's views do not show them).
         _logger.info("fields offered to the agent and refused: %s", ", ".join(refused))
