@@ -45,6 +45,27 @@ sp_pip_requirements() {
   return "${PIPESTATUS[0]}"
 }
 
+# Debian packages the tests use: the browser of the tours, the PDF renderer and reader of the
+# printed reports, the compose validator. Installed when running as root with apt (a new
+# machine), else listed; returns non-zero when some are still missing.
+SP_TEST_DEBS=(chromium wkhtmltopdf poppler-utils docker-compose)
+sp_test_debs() {
+  local missing=() p
+  command -v dpkg-query >/dev/null || return 0
+  for p in "${SP_TEST_DEBS[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    sp_say "installing the Debian packages the tests use: ${missing[*]}"
+    apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+      >/dev/null 2>&1 && return 0
+  fi
+  echo "ERROR: the tests need these Debian packages: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2
+  return 1
+}
+
 # The addons path: Odoo's own addons, the suite, and (for tests) the test-only modules.
 sp_addons_path() {
   local extra="${1:-}"

@@ -22,8 +22,9 @@ failed=()
 started=$SECONDS
 step() { case "$skip" in *",$1,"*) sp_say "skipping $1"; return 1;; esac; sp_say "$2"; }
 
-if step deps "Python requirements"; then
+if step deps "Python requirements and the Debian packages of the tests"; then
   sp_pip_requirements || failed+=("pip install -r requirements.txt")
+  sp_test_debs || failed+=("Debian packages of the tests")
 fi
 
 if step lint "Lint: ruff and pylint-odoo"; then
