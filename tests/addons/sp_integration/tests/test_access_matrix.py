@@ -12,6 +12,7 @@ editing this file. They are sorted into four kinds:
 - ``@catalog``: shared reference data (no province office of its own: programmes,
   categories, levels, areas, agencies, ethnic groups, grievance categories and clocks);
 - operational models (everything else): records built in each scope (matrix_data.py).
+  Catalogs have one record (no scope).
 
 Scopes are relative to the commune officer of commune A1 (sp_base's fixtures): ``own``
 (commune A1), ``commune`` (commune A2, same province) and ``province`` (province B). A record
@@ -19,10 +20,15 @@ of a province-level model (payment cycle, result file, agency contract, allowanc
 on its province: its ``own`` and ``commune`` records are both province A's.
 
 Operations: read, search_read, read_group, web_read, name_search, export (export_data),
-write, create, unlink; on top, for every model with workflow fields (``sp_step=True``), a
-forged write of each of them per role (refused for every role but the system administrator),
-and for every area field a user may write, a move of the own record to province B (refused for
-every role whose scope does not reach province B).
+write (a plain field rewritten with its value), create (the values a client would send: no
+workflow field), unlink (of a fresh record of the scope); writes are rolled back after each
+call. A model with a required workflow field is created by its step only: every role's create
+is refused. On top: for every workflow field (``sp_step=True``, and any state, approver or
+confidentiality field), a forged write per role that may write the record (refused for every
+role but the system administrator, who rewrites the value); for every area field a user may
+write, a move of the own record to province B (refused for every role whose scope does not
+reach province B). A write, create or unlink the policy allows may still be refused by a
+business rule (a batch already approved): that counts as granted.
 
 Every cell is run and compared; the test fails once at the end with the table of the
 unexpected cells.
