@@ -49,7 +49,10 @@ class SpPovertyAssessment(models.Model):
         help="Estimated or declared income per person per month, in VND.")
     deprived_indicator_ids = fields.Many2many(
         "sp.poverty.indicator", "sp_poverty_assessment_indicator_rel", "assessment_id",
-        "indicator_id", string="Deprived in")
+        "indicator_id", string="Deprived in", domain="[('id', 'in', year_indicator_ids)]")
+    year_indicator_ids = fields.Many2many(
+        "sp.poverty.indicator", compute="_compute_year_indicator_ids",
+        string="Indicators of the year", help="The indicators of the standard in force in the year.")
     previous_status = fields.Selection(
         POVERTY_STATUSES, compute="_compute_previous_status", store=True, precompute=True,
         help="The household's status when the assessment was created.")
@@ -79,6 +82,16 @@ class SpPovertyAssessment(models.Model):
     def _compute_year(self):
         for rec in self:
             rec.year = rec.campaign_id.year or rec.year or fields.Date.context_today(rec).year
+
+    @api.depends("year")
+    def _compute_year_indicator_ids(self):
+        Standard = self.env["sp.poverty.standard"]
+        for rec in self:
+            year = rec.year or fields.Date.context_today(rec).year
+            rec.year_indicator_ids = Standard.search([
+                ("date_from", "<=", "%s-12-31" % year), "|", ("date_to", "=", False),
+                ("date_to", ">=", "%s-01-01" % year)], order="date_from desc", limit=1,
+            ).indicator_ids
 
     @api.depends("household_id")
     def _compute_previous_status(self):

@@ -52,8 +52,10 @@ class TestClassification(PovertyCommon):
         services) in 2027 only; the thresholds rise."""
         info = self._assess(self.hh_a1, 1800000, (1, 2, 12), year=2026)
         self.assertEqual((info.result_status, info.deprivation_count), ("middle", 3))
+        self.assertEqual(info.year_indicator_ids, self.std_2026.indicator_ids)
         info.year = 2027
         self.assertEqual((info.result_status, info.deprivation_count), ("near_poor", 2))
+        self.assertEqual(info.year_indicator_ids, self.std_2027.indicator_ids)
         self.assertEqual(info.standard_id, self.std_2027)
         digital = self._assess(self.hh_a1, 1400000, (1, 2, 13), year=2026)
         self.assertEqual((digital.result_status, digital.deprivation_count), ("near_poor", 2))
