@@ -171,19 +171,22 @@ class SpPovertyAssessment(models.Model):
                    AND (c.id IS NULL OR c.state NOT IN ('recognised', 'closed'))
             ), standard AS (
                 SELECT DISTINCT ON (y.year) y.year, s.id, s.min_deprivations,
-                       s.threshold_rural, s.threshold_urban, s.middle_rural, s.middle_urban
+                       s.threshold_rural, s.threshold_urban, s.middle_rural, s.middle_urban,
+                       ARRAY(SELECT si.indicator_id FROM sp_poverty_standard_indicator_rel si
+                              WHERE si.standard_id = s.id) AS indicator_ids
                   FROM (SELECT DISTINCT year FROM scope) y
                   JOIN sp_poverty_standard s
                     ON s.active AND s.date_from <= make_date(y.year, 12, 31)
                    AND (s.date_to IS NULL OR s.date_to >= make_date(y.year, 1, 1))
                  ORDER BY y.year, s.date_from DESC
             ), counted AS (
-                SELECT r.assessment_id, COUNT(*) AS n
+                -- one pass over the ticked indicators of the scope (hash joins), counting those
+                -- of the year's standard
+                SELECT r.assessment_id,
+                       COUNT(*) FILTER (WHERE r.indicator_id = ANY(s.indicator_ids)) AS n
                   FROM sp_poverty_assessment_indicator_rel r
                   JOIN scope ON scope.id = r.assessment_id
                   JOIN standard s ON s.year = scope.year
-                  JOIN sp_poverty_standard_indicator_rel si
-                    ON si.standard_id = s.id AND si.indicator_id = r.indicator_id
                  GROUP BY r.assessment_id
             ), result AS (
                 SELECT scope.id, s.id AS standard_id, scope.area_type,
