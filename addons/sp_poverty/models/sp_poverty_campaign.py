@@ -127,6 +127,15 @@ class SpPovertyCampaign(models.Model):
                 n for _st, status, previous, n in counts
                 if previous in ("poor", "near_poor") and status in ("middle", "none"))
 
+    @api.constrains("year")
+    def _check_year(self):
+        # the recognition writes the yearly history, which holds plausible years only
+        this_year = fields.Date.context_today(self).year
+        for rec in self:
+            if not 2000 <= rec.year <= this_year + 1:
+                raise ValidationError(_("%s is not a plausible year of poverty review.",
+                                        rec.year))
+
     @api.constrains("area_id")
     def _check_commune(self):
         for rec in self:

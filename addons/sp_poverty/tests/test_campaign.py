@@ -151,6 +151,10 @@ class TestCampaign(PovertyCommon):
             self._campaign()
             self.env.flush_all()
 
+    def test_year_plausible(self):
+        with self.assertRaisesRegex(Exception, "plausible year"):
+            self.Campaign.create({"area_id": self.commune_a1.id, "year": 2099})
+
     def test_steps_in_order(self):
         campaign = self._campaign()
         with self.assertRaisesRegex(UserError, "not at the step"):
