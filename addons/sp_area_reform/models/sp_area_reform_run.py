@@ -123,7 +123,29 @@ class SpAreaReformRun(models.Model):
             })
         # records of their own first, those that follow them after
         targets.sort(key=lambda t: (t["follow"], t["model"]))
+        # a member follows its household's decision (same legacy area) when it has none
+        own = {t["model"] for t in targets if not t["follow"]}
+        for target in targets:
+            link = self.env[target["model"]]._fields.get("household_id")
+            target["parent"] = (
+                (link.name, link.comodel_name)
+                if link and link.type == "many2one" and link.store and link.comodel_name in own
+                and link.comodel_name != target["model"] else None)
         return targets
+
+    @api.model
+    def _sp_decision_sql(self, target):
+        """The joins to the decisions of a target's rows (``t``), and the decided area: the
+        record's own decision, else its household's for the same legacy area."""
+        joins = SQL("""LEFT JOIN sp_area_reform_decision d ON d.model = %s AND d.res_id = t.id
+                              AND d.from_area_id = t.area_id""", target["model"])
+        if not target.get("parent"):
+            return joins, SQL("d.to_area_id")
+        fname, comodel = target["parent"]
+        joins = SQL("""%s LEFT JOIN sp_area_reform_decision dp ON dp.model = %s
+                             AND dp.res_id = t.%s AND dp.from_area_id = t.area_id""",
+                    joins, comodel, SQL.identifier(fname))
+        return joins, SQL("COALESCE(d.to_area_id, dp.to_area_id)")
 
     @api.model
     def _sp_target_names(self):
@@ -222,14 +244,14 @@ class SpAreaReformRun(models.Model):
         lines, decide_rows = [], []
         totals = {"move": 0, "ambiguous": 0, "unmapped": 0}
         for target in self._sp_targets():
+            joins, decided = self._sp_decision_sql(target)
             cr.execute(SQL("""
-                SELECT t.area_id, d.to_area_id, count(*)
+                SELECT t.area_id, %(decided)s, count(*)
                   FROM %(table)s t
                   JOIN sp_area a ON a.id = t.area_id AND a.scheme = 'legacy'
-                  LEFT JOIN sp_area_reform_decision d
-                         ON d.model = %(model)s AND d.res_id = t.id AND d.from_area_id = t.area_id
+                  %(joins)s
                  GROUP BY 1, 2 ORDER BY 1, 2
-            """, table=SQL.identifier(target["table"]), model=target["model"]))
+            """, table=SQL.identifier(target["table"]), joins=joins, decided=decided))
             for area_id, decided, count in cr.fetchall():
                 cand = candidates.get(area_id)
                 unique = cand and len(cand["all"]) == 1
@@ -304,14 +326,13 @@ class SpAreaReformRun(models.Model):
                 cand = candidates[area_id]
                 successors = "; ".join("%s %s" % codes[i] for i in cand["all"])
                 default = codes[cand["default"]][0] if cand["default"] else ""
+                joins, decided = self._sp_decision_sql(target)
                 cr.execute(SQL("""
-                    SELECT t.id FROM %(table)s t
-                     WHERE t.area_id = %(area)s AND NOT EXISTS (
-                        SELECT 1 FROM sp_area_reform_decision d WHERE d.model = %(model)s
-                           AND d.res_id = t.id AND d.from_area_id = t.area_id)
+                    SELECT t.id FROM %(table)s t %(joins)s
+                     WHERE t.area_id = %(area)s AND %(decided)s IS NULL
                      ORDER BY t.id
-                """, table=SQL.identifier(target["table"]), area=area_id,
-                    model=target["model"]))
+                """, table=SQL.identifier(target["table"]), area=area_id, joins=joins,
+                    decided=decided))
                 ids = [row[0] for row in cr.fetchall()]
                 Model = self.env[target["model"]].sudo().with_context(active_test=False)
                 for start in range(0, len(ids), 1000):
@@ -512,10 +533,9 @@ class SpAreaReformRun(models.Model):
             mapped = SQL("m.new_id")
             joins = SQL("JOIN sp_reform_unique m ON m.old_id = t.area_id")
         else:
-            mapped = SQL("COALESCE(d.to_area_id, m.new_id)")
-            joins = SQL("""LEFT JOIN sp_area_reform_decision d ON d.model = %s AND d.res_id = t.id
-                                  AND d.from_area_id = t.area_id
-                           LEFT JOIN sp_reform_map m ON m.old_id = t.area_id""", target["model"])
+            joins, decided = self._sp_decision_sql(target)
+            mapped = SQL("COALESCE(%s, m.new_id)", decided)
+            joins = SQL("%s LEFT JOIN sp_reform_map m ON m.old_id = t.area_id", joins)
         sets = [SQL("area_id = moved.new_id")]
         if target["commune"]:
             sets.append(SQL("commune_id = CASE WHEN n.level = 'village' THEN n.parent_id "

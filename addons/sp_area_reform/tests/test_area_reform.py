@@ -251,12 +251,14 @@ class TestAreaReform(SpCommon):
 
     def test_decision_must_be_a_successor(self):
         Decision = self.env["sp.area.reform.decision"]
-        with self.assertRaisesRegex(ValidationError, "not a successor"):
+        with self.assertRaises(ValidationError) as caught:
             Decision.create({"model": self.Model._name, "res_id": self.split_decided.id,
                              "from_area_id": self.l_split.id, "to_area_id": self.prov_b.id})
-        with self.assertRaisesRegex(ValidationError, "carry an area"):
+        self.assertIn("not a successor", str(caught.exception))
+        with self.assertRaises(ValidationError) as caught:
             Decision.create({"model": "res.partner", "res_id": 1,
                              "from_area_id": self.l_split.id, "to_area_id": self.commune_a2.id})
+        self.assertIn("carry an area", str(caught.exception))
         decision = Decision.create({"model": self.Model._name, "res_id": self.split_decided.id,
                                     "from_area_id": self.l_split.id,
                                     "to_area_id": self.commune_a2.id})
@@ -343,15 +345,23 @@ class TestAreaReformHousehold(SpCommon):
 
     def test_households_and_people_move(self):
         Run = self.env["sp.area.reform.run"]
+        # the household of the split commune is decided; its member follows the decision
+        self.env["sp.area.reform.decision"].create({
+            "model": "sp.household", "res_id": self.households[2].id,
+            "from_area_id": self.l_split.id, "to_area_id": self.commune_a2.id})
         run = Run.create({"apply_default": True})
         run.action_dry_run()
+        decided = run.line_ids.filtered(lambda line: line.status == "decided")
+        self.assertEqual(sorted(decided.mapped("model")), ["sp.household", "sp.individual"])
+        self.assertEqual(decided.new_area_id, self.commune_a2)
         planned = sum(line.record_count for line in run.line_ids
                       if line.model in ("sp.household", "sp.individual"))
         self.assertEqual(planned, 6)
         run.action_apply()
-        for rec in list(self.households) + list(self.people):
-            self.assertEqual(rec.area_id, self.commune_a1)
-            self.assertEqual(rec.commune_id, self.commune_a1)
+        for i, rec in enumerate(list(self.households) + list(self.people)):
+            commune = self.commune_a2 if i % 3 == 2 else self.commune_a1
+            self.assertEqual(rec.area_id, commune)
+            self.assertEqual(rec.commune_id, commune)
             self.assertEqual(rec.province_id, self.prov_a)
             self.assertEqual(rec.company_id, self.office_a)
         self.assertEqual(self.households.mapped("code"), self.codes)  # identity kept
@@ -360,6 +370,7 @@ class TestAreaReformHousehold(SpCommon):
                                                          ("old_commune_code", "=", "LX1001")])
         self.assertEqual(sorted(moves.mapped("res_code")), sorted(self.codes[:2]))
         self.assertEqual(set(moves.mapped("new_commune_code")), {self.commune_a1.code})
+        self.assertEqual(self.people[2].area_id, self.households[2].area_id)
         again = Run.create({"apply_default": True})
         again.action_dry_run()
         self.assertFalse(again.line_ids.filtered(lambda line: line.model in (
