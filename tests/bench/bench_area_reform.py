@@ -30,9 +30,10 @@ def _legacy_predecessors(env):
     return dict(env.cr.fetchall())
 
 
-def _to_legacy(env, tables, predecessors, where=SQL("TRUE")):
+def _to_legacy(env, tables, predecessors, where=None):
     """Put the rows back on the legacy predecessor of their commune (SQL, as an old database)."""
     olds, news = list(predecessors.values()), list(predecessors)
+    where = where or SQL("TRUE")
     total = 0
     for table in tables:
         env.cr.execute(SQL("""
