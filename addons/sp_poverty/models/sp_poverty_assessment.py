@@ -8,6 +8,8 @@ STATES = [("draft", "Draft"), ("submitted", "Submitted"), ("approved", "Approved
 # what the assessment form enters; the result follows from them
 INPUT_FIELDS = {"household_id", "campaign_id", "year", "income_per_capita",
                 "deprived_indicator_ids"}
+# fields that place the record in an office or area
+SCOPE_FIELDS = {"household_id", "area_id", "company_id"}
 # campaign states in which assessments may still change
 OPEN_CAMPAIGN_STATES = ("draft", "listing", "surveying")
 
@@ -138,6 +140,9 @@ class SpPovertyAssessment(models.Model):
         if INPUT_FIELDS & set(vals):
             self._sp_check_open()
         res = super().write(vals)
+        if not self.env.su and SCOPE_FIELDS & set(vals):
+            # record rules filter what one reads, not where one writes: no move out of scope
+            self.check_access("write")
         if INPUT_FIELDS & set(vals):
             self._sp_classify_ids()
         return res

@@ -154,7 +154,11 @@ class SpPovertyCampaign(models.Model):
                     raise UserError(_(
                         "Campaign %s has its household list: its commune, year and kind are "
                         "fixed.", rec.name))
-        return super().write(vals)
+        res = super().write(vals)
+        if not self.env.su and {"area_id", "company_id"} & set(vals):
+            # record rules filter what one reads, not where one writes: no move out of scope
+            self.check_access("write")
+        return res
 
     # ------------------------------------------------------------------ steps
     def _sp_advance(self, from_state, to_state, extra=None):

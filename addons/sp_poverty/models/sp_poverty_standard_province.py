@@ -27,6 +27,13 @@ class SpPovertyStandardProvince(models.Model):
          "A province has one set of thresholds per standard."),
     ]
 
+    def write(self, vals):
+        res = super().write(vals)
+        if not self.env.su and {"area_id", "company_id"} & set(vals):
+            # record rules filter what one reads, not where one writes: no move out of scope
+            self.check_access("write")
+        return res
+
     @api.constrains("area_id", *FIELDS)
     def _check_higher(self):
         for rec in self:

@@ -32,6 +32,26 @@ class TestAccess(PovertyCommon):
         self.campaign_a1.with_user(officer).action_start_listing()
         self.assertEqual(self.campaign_a1.state, "listing")
 
+    def test_no_move_out_of_scope(self):
+        officer = self.officer_a1
+        with self.assertRaises(AccessError):
+            self.campaign_a1.with_user(officer).write(
+                {"area_id": self.commune_b1.id, "kind": "interim"})
+        with self.assertRaises(ValidationError):
+            self.form_a1.with_user(officer).household_id = self.hh_b1
+        loose = self._assess(self.hh_a1, 1000000)
+        with self.assertRaises(AccessError):
+            loose.with_user(officer).household_id = self.hh_b1
+        self.assertEqual(loose.household_id, self.hh_a1)
+        with self.assertRaises(AccessError):
+            self.form_a1.with_user(officer).company_id = self.office_b
+        self.assertEqual(self.campaign_a1.area_id, self.commune_a1)
+        self.assertEqual(self.form_a1.household_id, self.hh_a1)
+        override = self.env["sp.poverty.standard.province"].create(
+            {"standard_id": self.std_2026.id, "area_id": self.prov_a.id})
+        with self.assertRaises(AccessError):
+            override.with_user(self.manager_a).area_id = self.prov_b
+
     def test_province_manager_sees_province(self):
         manager = self.manager_a
         self.assertEqual(self._visible(manager, self.forms), self.form_a1 | self.form_a2)
