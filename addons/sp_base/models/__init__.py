@@ -5,3 +5,4 @@ from . import res_company
 from . import res_users
 from . import sp_commune_mixin
 from . import sp_step_mixin
+from . import sp_input_mixin

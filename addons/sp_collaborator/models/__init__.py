@@ -1,4 +1,3 @@
-from . import sp_collaborator_input_mixin
 from . import res_company
 from . import res_config_settings
 from . import sp_collaborator

@@ -12,7 +12,7 @@ CONTACT_FIELDS = ("name", "phone", "email")
 class SpCollaborator(models.Model):
     _name = "sp.collaborator"
     _description = "Village collaborator"
-    _inherit = ["sp.access.mixin", "mail.thread", "sp.step.mixin", "sp.collaborator.input.mixin"]
+    _inherit = ["sp.access.mixin", "mail.thread", "sp.step.mixin", "sp.input.mixin"]
     _order = "name, id"
     _rec_names_search = ["name", "code"]
 

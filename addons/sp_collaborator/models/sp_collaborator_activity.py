@@ -21,7 +21,7 @@ PAID_FIELDS = {"collaborator_id", "household_id", "date", "state"}
 class SpCollaboratorActivity(models.Model):
     _name = "sp.collaborator.activity"
     _description = "Collaborator activity with a household"
-    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.input.mixin"]
     _sp_scope_fields = ("area_id", "company_id", "household_id")
     _order = "date desc, id desc"
 

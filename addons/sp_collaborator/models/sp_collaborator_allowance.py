@@ -10,7 +10,7 @@ from odoo.addons.sp_base.tools import SpXlsxWriter
 class SpCollaboratorAllowance(models.Model):
     _name = "sp.collaborator.allowance"
     _description = "Monthly allowance of a collaborator"
-    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.input.mixin"]
     _order = "period desc, company_id, area_id, collaborator_id"
 
     # Every figure of an allowance is the computation's (_sp_compute) or a step's: none is

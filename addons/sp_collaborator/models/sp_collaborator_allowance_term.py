@@ -14,7 +14,7 @@ class SpCollaboratorAllowanceTerm(models.Model):
 
     _name = "sp.collaborator.allowance.term"
     _description = "Collaborator allowance terms"
-    _inherit = ["sp.collaborator.input.mixin"]
+    _inherit = ["sp.input.mixin"]
     _order = "date_from desc, id desc"
     _sp_bounds = dict.fromkeys(("monthly_base", "per_visit_amount", "cap_amount"),
                                (0, MAX_TERM_AMOUNT))

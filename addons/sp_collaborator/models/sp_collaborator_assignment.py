@@ -9,7 +9,7 @@ OVERLAP_FIELDS = {"collaborator_id", "household_id", "date_from", "date_to"}
 class SpCollaboratorAssignment(models.Model):
     _name = "sp.collaborator.assignment"
     _description = "Household in a collaborator's caseload"
-    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.input.mixin"]
     _sp_scope_fields = ("area_id", "company_id", "household_id")
     _order = "date_from desc, id desc"
 

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class SpCollaboratorTraining(models.Model):
     _name = "sp.collaborator.training"
     _description = "Training class for collaborators"
-    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.collaborator.input.mixin"]
+    _inherit = ["sp.access.mixin", "sp.step.mixin", "sp.input.mixin"]
     _order = "date_start desc, id desc"
 
     name = fields.Char("Topic", required=True)

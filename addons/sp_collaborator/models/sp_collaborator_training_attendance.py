@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 class SpCollaboratorTrainingAttendance(models.Model):
     _name = "sp.collaborator.training.attendance"
     _description = "Participation of a collaborator in a training class"
-    _inherit = ["sp.access.mixin", "sp.collaborator.input.mixin"]
+    _inherit = ["sp.access.mixin", "sp.input.mixin"]
     _sp_scope_fields = ("area_id", "company_id", "collaborator_id")
     _order = "training_id desc, collaborator_id"
 

@@ -10,7 +10,6 @@ from odoo.addons.sp_registry.tools import (
     validate_phone,
 )
 
-from ..tools.checks import check_scope, check_values
 from .sp_grievance_sla import LEVELS
 
 CHANNELS = [
@@ -61,9 +60,10 @@ class SpGrievance(models.Model):
     _description = "Grievance"
     _inherit = [
         "mail.thread", "mail.activity.mixin", "sp.access.mixin", "sp.commune.mixin",
-        "sp.step.mixin",
+        "sp.step.mixin", "sp.input.mixin",
     ]
     _order = "priority desc, date_received desc, id desc"
+    _sp_scope_fields = tuple(sorted(SCOPE_FIELDS))
 
     name = fields.Char(
         "Reference", required=True, readonly=True, copy=False, index=True, default=NEW_REFERENCE,
@@ -449,7 +449,7 @@ class SpGrievance(models.Model):
     # ------------------------------------------------------------------ create / write
     @api.model
     def _sp_clean_vals(self, vals):
-        check_values(self, vals)
+        self._sp_check_input(vals)
         # The household code typed in the form (or sent over RPC) stands for the household.
         ref = vals.pop("household_ref", None)
         if isinstance(ref, str) and ref.strip():
@@ -493,10 +493,6 @@ class SpGrievance(models.Model):
         # Whoever records a ticket may mark it confidential (raising is always safe); the flag
         # is otherwise the category's. A value False is the computed default, dropped.
         sealed = [bool(vals.pop("is_confidential", False)) for vals in vals_list]
-        if not self.env.su:
-            # Before the record rules answer, without saying why, on the created tickets.
-            for vals in vals_list:
-                self.new(vals)._sp_check_scope()
         sequence = self.env["ir.sequence"].sudo()
         for vals in vals_list:
             if vals.get("name", NEW_REFERENCE) in (NEW_REFERENCE, False, ""):
@@ -504,7 +500,6 @@ class SpGrievance(models.Model):
         tickets = super().create(vals_list)
         to_seal = tickets.browse([t.id for t, seal in zip(tickets, sealed, strict=True) if seal])
         to_seal.sudo().write({"is_confidential": True})
-        tickets._sp_check_scope()
         tickets._sp_link_earlier_tickets()
         return tickets
 
@@ -522,15 +517,8 @@ class SpGrievance(models.Model):
             raise UserError(_(
                 "The resolution of a closed, rejected or withdrawn ticket is its decision: reopen "
                 "the ticket to change it."))
-        res = super().write(vals)
-        if SCOPE_FIELDS & set(vals):
-            self._sp_check_scope()
-        return res
-
-    def _sp_check_scope(self):
-        """A ticket stays in the offices and work areas of the user who places it: record rules
-        filter what one reads, not where one writes."""
-        check_scope(self, _("Ticket %s"))
+        # sp.input.mixin: the ticket stays in the offices and work areas of who places it
+        return super().write(vals)
 
     def _sp_link_earlier_tickets(self):
         """Link each ticket to the tickets received before it from the same person, household or

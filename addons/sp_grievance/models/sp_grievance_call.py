@@ -4,8 +4,6 @@ from odoo.tools import format_datetime
 
 from odoo.addons.sp_registry.tools import normalize_phone, validate_phone
 
-from ..tools.checks import check_scope, check_values
-
 # Fields that place a call in an office and area: checked against the user's scope on write.
 SCOPE_FIELDS = {"area_id", "company_id", "household_id", "individual_id", "ticket_id"}
 
@@ -22,9 +20,10 @@ OUTCOMES = [
 class SpGrievanceCall(models.Model):
     _name = "sp.grievance.call"
     _description = "Hotline call"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.access.mixin", "sp.input.mixin"]
     _order = "date desc, id desc"
     _rec_name = "date"
+    _sp_scope_fields = tuple(sorted(SCOPE_FIELDS))
 
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     user_id = fields.Many2one(
@@ -96,21 +95,16 @@ class SpGrievanceCall(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            check_values(self, vals)
+            self._sp_check_input(vals)
             if vals.get("phone"):
                 vals["phone"] = normalize_phone(vals["phone"])
-        calls = super().create(vals_list)
-        check_scope(calls, _("Call %s"))
-        return calls
+        return super().create(vals_list)  # sp.input.mixin checks the calls' scope
 
     def write(self, vals):
-        check_values(self, vals)
+        self._sp_check_input(vals)
         if "is_confidential" in vals and not self.env.su:
             raise AccessError(_(
                 "The confidentiality of a call is its ticket's: it is not written on the call."))
         if vals.get("phone"):
             vals = dict(vals, phone=normalize_phone(vals["phone"]))
-        res = super().write(vals)
-        if SCOPE_FIELDS & set(vals):
-            check_scope(self, _("Call %s"))
-        return res
+        return super().write(vals)  # sp.input.mixin checks the calls' scope

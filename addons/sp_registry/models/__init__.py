@@ -1,4 +1,3 @@
-from . import sp_registry_input_mixin
 from . import sp_ethnicity
 from . import sp_household
 from . import sp_individual

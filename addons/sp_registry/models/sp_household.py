@@ -24,11 +24,10 @@ POVERTY_STATUSES = [
 class SpHousehold(models.Model):
     _name = "sp.household"
     _description = "Household"
-    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin",
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin",
                 "sp.commune.mixin", "mail.thread"]
     _order = "code desc, id desc"
     _rec_names_search = ["code", "head_id.name"]
-    _sp_scoped_area_fields = ("area_id",)
 
     code = fields.Char(
         readonly=True,

@@ -7,7 +7,7 @@ from .sp_household import POVERTY_STATUSES
 class SpHouseholdPovertyHistory(models.Model):
     _name = "sp.household.poverty.history"
     _description = "Household poverty status of a year"
-    _inherit = ["sp.registry.input.mixin", "sp.access.mixin"]
+    _inherit = ["sp.input.mixin", "sp.access.mixin"]
     _order = "year desc, id desc"
 
     household_id = fields.Many2one(

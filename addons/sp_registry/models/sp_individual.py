@@ -91,13 +91,13 @@ def age_band_of(age):
 class SpIndividual(models.Model):
     _name = "sp.individual"
     _description = "Person"
-    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "sp.commune.mixin",
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin", "sp.commune.mixin",
                 "mail.thread"]
     _order = "name, id"
     # the masked number's search serves the full number to those who may read it (see
     # _search_id_number_masked)
     _rec_names_search = ["name", "id_number_masked"]
-    _sp_scoped_area_fields = ("area_id",)
+    _sp_date_years = None  # _check_dates says which years are plausible (from 1880)
 
     name = fields.Char("Full name", required=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)

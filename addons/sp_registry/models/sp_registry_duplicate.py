@@ -15,7 +15,7 @@ class SpRegistryDuplicate(models.Model):
 
     _name = "sp.registry.duplicate"
     _description = "Possible duplicate person"
-    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin", "mail.thread"]
     _order = "state, score desc, id"
     _rec_name = "individual_a_id"
 

@@ -38,12 +38,11 @@ class SpRegistryEvent(models.Model):
 
     _name = "sp.registry.event"
     _description = "Registry event"
-    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin", "mail.thread"]
     _order = "date desc, id desc"
     # A move may take a household to another province (the new office decides from then on):
     # its target is the one area outside the user's work that an event may name, checked by
     # _sp_apply_move. Every other area field stays in the user's scope.
-    _sp_scoped_area_fields = ("area_id",)
 
     type = fields.Selection(EVENT_TYPES, required=True, tracking=True, index=True)
     state = fields.Selection(

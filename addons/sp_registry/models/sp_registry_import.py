@@ -73,9 +73,9 @@ def area_key(name):
 class SpRegistryImport(models.Model):
     _name = "sp.registry.import"
     _description = "Import of a household list"
-    _inherit = ["sp.registry.input.mixin", "sp.step.mixin", "sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin", "mail.thread"]
     _order = "id desc"
-    _sp_scoped_area_fields = ("area_id",)
+    _sp_scope_needs_area = False  # an import may cover all the areas of its author
 
     name = fields.Char(required=True, default=lambda self: _("New import"), tracking=True)
     state = fields.Selection(

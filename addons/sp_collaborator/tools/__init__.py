@@ -1,1 +1,0 @@
-from .checks import check_scope, check_values
