@@ -31,8 +31,11 @@ class SpPovertyAssessment(models.Model):
         domain="[('commune_id', '=', campaign_commune_id)]")
     campaign_id = fields.Many2one("sp.poverty.campaign", index=True, ondelete="cascade")
     campaign_commune_id = fields.Many2one(related="campaign_id.area_id", string="Campaign commune")
+    # the household's, never a client's: computed (a related field would write a value sent for
+    # it into the household) and step-owned
     area_id = fields.Many2one(
-        related="household_id.area_id", store=True, readonly=True, precompute=True)
+        compute="_compute_area_id", store=True, readonly=True, precompute=True, sp_step=True)
+    company_id = fields.Many2one(sp_step=True)
     commune_id = fields.Many2one(index=True)
     province_id = fields.Many2one(index=True)
     year = fields.Integer(
@@ -79,6 +82,11 @@ class SpPovertyAssessment(models.Model):
         ("income_check", "CHECK(income_per_capita IS NULL OR income_per_capita >= 0)",
          "The income per person cannot be negative."),
     ]
+
+    @api.depends("household_id.area_id")
+    def _compute_area_id(self):
+        for rec in self:
+            rec.area_id = rec.household_id.area_id
 
     @api.depends("campaign_id")
     def _compute_year(self):

@@ -43,8 +43,11 @@ class TestAccess(PovertyCommon):
         with self.assertRaises(AccessError):
             loose.with_user(officer).household_id = self.hh_b1
         self.assertEqual(loose.household_id, self.hh_a1)
-        with self.assertRaises(AccessError):
-            self.form_a1.with_user(officer).company_id = self.office_b
+        # the area and office follow the household: no client writes them
+        for vals in ({"area_id": self.commune_a1.id}, {"company_id": self.office_b.id}):
+            with self.assertRaises(AccessError):
+                loose.with_user(officer).write(vals)
+        self.assertEqual((loose.area_id, self.hh_a1.area_id), (self.village_a1, self.village_a1))
         self.assertEqual(self.campaign_a1.area_id, self.commune_a1)
         self.assertEqual(self.form_a1.household_id, self.hh_a1)
         override = self.env["sp.poverty.standard.province"].create(
