@@ -32,10 +32,9 @@ class SpPovertyAssessment(models.Model):
     campaign_id = fields.Many2one("sp.poverty.campaign", index=True, ondelete="cascade")
     campaign_commune_id = fields.Many2one(related="campaign_id.area_id", string="Campaign commune")
     # the household's, never a client's: computed (a related field would write a value sent for
-    # it into the household) and step-owned
+    # it into the household) and step-owned; the office must be the area's (sp.access.mixin)
     area_id = fields.Many2one(
         compute="_compute_area_id", store=True, readonly=True, precompute=True, sp_step=True)
-    company_id = fields.Many2one(sp_step=True)
     commune_id = fields.Many2one(index=True)
     province_id = fields.Many2one(index=True)
     year = fields.Integer(
