@@ -91,7 +91,15 @@ class SpAreaReformRun(models.Model):
     def _sp_targets(self):
         """The models whose records carry an area, as dicts: ``model``, ``table``, ``follow``
         (the area is computed from another record: it follows it), the stored columns computed
-        from the area (``commune``, ``province``, ``company``), ``code`` (a code of its own)."""
+        from the area (``commune``, ``province``, ``company``), ``code`` (a code of its own).
+        Kept on the registry (a new registry is built when modules change)."""
+        cache = self.env.registry.__dict__.setdefault("_sp_area_reform_targets", {})
+        if "targets" not in cache:
+            cache["targets"] = self._sp_find_targets()
+        return [dict(target) for target in cache["targets"]]
+
+    @api.model
+    def _sp_find_targets(self):
         targets = []
         cr = self.env.cr
         for name in sorted(self.env.registry):
@@ -555,7 +563,6 @@ class SpAreaReformRun(models.Model):
                   JOIN sp_area a ON a.id = t.area_id AND a.scheme = 'legacy'
                   %(joins)s
                  WHERE t.id >= %(low)s AND t.id < %(high)s AND %(mapped)s IS NOT NULL
-                   FOR UPDATE OF t
             ), upd AS (
                 UPDATE %(table)s t SET %(sets)s
                   FROM moved JOIN sp_area n ON n.id = moved.new_id
