@@ -18,10 +18,8 @@ The rules (also in README.md, "Import"):
   in the background by a scheduled action, with progress on the form.
 """
 import base64
-import csv
 import datetime
 import gc
-import io
 import logging
 
 import psycopg2
@@ -31,7 +29,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, file_open
 
-from odoo.addons.sp_base.tools import SpXlsxWriter
+from odoo.addons.sp_base.tools import SpXlsxWriter, copy_rows
+from odoo.addons.sp_base.tools.table_reader import TableLimits
 
 from ..tools.import_reader import (
     ENCODINGS,
@@ -52,7 +51,6 @@ _logger = logging.getLogger(__name__)
 TEMPLATE_PATH = "sp_registry/data/import/%s"
 TEMPLATE_NAMES = {"xlsx": "sp_registry_import_template.xlsx",
                   "csv": "sp_registry_import_template.csv"}
-NULL = "\\N"
 DEFAULT_SYNC_ROWS = 5000
 DEFAULT_CHUNK = 5000
 # Area name prefixes ignored when names are compared ("Xã Tân Lập" = "Tân Lập").
@@ -178,7 +176,8 @@ class SpRegistryImport(models.Model):
                             _("Upload a file first."))
         data = base64.b64decode(self.with_context(bin_size=False).file)
         try:
-            return Table(data, self.file_name, self.encoding)
+            return Table(data, self.file_name, self.encoding,
+                         limits=TableLimits.from_env(self.env))
         except ImportFileError as err:
             raise UserError(translate(err.message, self.env.lang))
 
@@ -187,7 +186,7 @@ class SpRegistryImport(models.Model):
         for record in self:
             with record._sp_table() as table:
                 samples = table.sample()
-                estimate = record._sp_row_estimate(table)
+                estimate = table.row_estimate()
                 headers = table.headers
                 header_row = table.header_row
             record.column_ids.unlink()
@@ -215,13 +214,6 @@ class SpRegistryImport(models.Model):
                 "message": False,
             })
         return True
-
-    @staticmethod
-    def _sp_row_estimate(table):
-        if table.kind == "csv":
-            return max(table.data.count(b"\n") - table.header_row, 0)
-        sheet = table._open_book().worksheets[0]
-        return max((sheet.max_row or 0) - table.header_row, 0)
 
     def _sp_mapping(self):
         """{column index: field} after checking that the needed columns are mapped."""
@@ -382,21 +374,21 @@ class SpRegistryImport(models.Model):
         household_ids = self._sp_next_ids("sp_household_id_seq", len(households))
         person_ids = self._sp_next_ids("sp_individual_id_seq", len(lines))
         by_seq = {h.seq: group_ids[i] for i, h in enumerate(households)}
-        _copy(cr, "sp_registry_import_household",
+        copy_rows(cr, "sp_registry_import_household",
               ("id", "import_id", "sequence", "first_row", "code", "external_ref", "commune_id",
                "target_area_id", "street", "poverty_status", "state", "action",
                "new_household_id"),
               ((by_seq[h.seq], self.id, h.seq, h.first_row, h.code, h.ref, h.commune_id,
                 h.area_id, h.street, h.poverty_status, "error" if h.error else "ok", "create",
                 household_ids[i]) for i, h in enumerate(households)))
-        _copy(cr, "sp_registry_import_line",
+        copy_rows(cr, "sp_registry_import_line",
               ("import_id", "group_id", "row", "state", "name", "name_key", "gender",
                "birthdate", "birthdate_precision", "birth_year", "id_number", "legacy_id_number",
                "relationship", "ethnicity_id", "phone", "disability_level", "action",
                "new_individual_id"),
               ([self.id, by_seq[line[0]]] + line[1:] + ["create", person_ids[i]]
                for i, line in enumerate(lines)))
-        _copy(cr, "sp_registry_import_issue",
+        copy_rows(cr, "sp_registry_import_issue",
               ("import_id", "group_id", "row", "column_name", "value", "message", "severity"),
               ((self.id, by_seq.get(i[5]), i[0], i[1], i[2], i[3], i[4])
                for i in builder.issues))
@@ -1344,17 +1336,3 @@ class _AreaResolver:
             # village) lies under it
             if roots and not any(path.startswith(r) or r.startswith(path) for r in roots):
                 raise AreaError("commune_code", self.env._(message, commune=commune.display_name))
-
-
-def _copy(cr, table, columns, rows):
-    """COPY rows (tuples of Python values; None is NULL) into ``table``. The csv module
-    writes other values with str(): a date as yyyy-mm-dd, which COPY reads as such."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([NULL if v is None else v for v in row] for row in rows)
-    if not buffer.tell():
-        return
-    buffer.seek(0)
-    query = SQL("COPY %s (%s) FROM STDIN WITH (FORMAT csv, NULL '\\N')", SQL.identifier(table),
-                SQL(", ").join(SQL.identifier(c) for c in columns))
-    cr.copy_expert(query.code, buffer)

@@ -370,14 +370,6 @@ def _show_date(date, precision):
 
 
 # ---------------------------------------------------------------------------- files
-class _Book:
-    """What ``sp.registry.import`` reads of ``Table._open_book()``: the first sheet's last row
-    (kept for the callers written against openpyxl: use ``Table.row_estimate()``)."""
-
-    def __init__(self, max_row):
-        self.worksheets = [type("Sheet", (), {"max_row": max_row})()]
-
-
 class Table:
     """Header and data rows of an uploaded list, read by the shared reader
     (``sp_base.tools.table_reader``: encodings, NFC, XLSX streaming, upload limits).
@@ -408,9 +400,6 @@ class Table:
     def row_estimate(self):
         """About how many data rows the file has (for the progress of a large import)."""
         return max(self._table.row_estimate() - self.header_row, 0)
-
-    def _open_book(self):
-        return _Book(self._table.row_estimate())
 
     def close(self):
         self._table.close()
