@@ -6,6 +6,10 @@
   ORM path (standard, unit type, province thresholds and deprivations read through the ORM for
   each assessment, result written) on a sample; the sample's results must be the same on both
   paths. ``poverty.classify.rerun``: the same statement again (nothing to change).
+- ``poverty.recognise``: the recognition's writes (one history row per household and year,
+  then the households' current status through sp_registry's sync, which posts a chatter message
+  per household whose status changed), for interim campaigns of the first communes (about
+  5,000 households); ``poverty.recognise.rerun``: the same again (nothing to write).
 - ``poverty.report``: the per-commune figures view (poor and near-poor counts and rates).
 """
 import datetime
@@ -134,6 +138,54 @@ def run(env, ctx):
     ctx.compare("poverty.classify", len(ids), "households", fast.seconds, len(sample),
                 slow.seconds)
 
+    _recognise(env, ctx, where)
+
     with ctx.timer(env.cr) as report:
         env["sp.poverty.report"].search_read([], ["poor_count", "near_poor_count", "poor_rate"])
     ctx.report("poverty.report.ms", report.seconds * 1000, "ms")
+
+
+def _recognise(env, ctx, where):
+    """Campaigns at the posting step for the first communes of the assessments (about 5,000
+    households; 500 in a smoke run: the status sync posts a message per household), their
+    assessments approved (SQL), then the recognition's history and status writes, timed."""
+    env.cr.execute(SQL(
+        """
+        INSERT INTO sp_poverty_campaign
+               (name, area_id, province_id, company_id, year, kind, date_start, date_end, state,
+                decision_number, decision_date, create_uid, create_date, write_uid, write_date)
+        SELECT 'Bench ' || c.name, c.id, c.province_id, COALESCE(c.company_id, 1), %(year)s,
+               'interim', %(start)s, %(end)s, 'posting', 'BENCH/QD', %(end)s,
+               1, NOW() AT TIME ZONE 'UTC', 1, NOW() AT TIME ZONE 'UTC'
+          FROM sp_area c
+         WHERE c.id IN (
+               SELECT commune_id FROM (
+                   SELECT a.commune_id, SUM(COUNT(*)) OVER (ORDER BY a.commune_id) AS running
+                     FROM sp_poverty_assessment a WHERE %(where)s GROUP BY a.commune_id) t
+                WHERE running <= %(limit)s OR running = (
+                      SELECT MIN(running) FROM (
+                          SELECT SUM(COUNT(*)) OVER (ORDER BY a.commune_id) AS running
+                            FROM sp_poverty_assessment a WHERE %(where)s
+                           GROUP BY a.commune_id) m))
+        RETURNING id
+        """, year=YEAR, start=datetime.date(YEAR, 9, 1), end=datetime.date(YEAR, 12, 14),
+        where=where, limit=ctx.size(5000, 500)))
+    campaigns = env["sp.poverty.campaign"].browse([row[0] for row in env.cr.fetchall()])
+    env.cr.execute(SQL(
+        """
+        UPDATE sp_poverty_assessment a SET campaign_id = c.id, state = 'approved'
+          FROM sp_poverty_campaign c
+         WHERE c.id = ANY(%(ids)s) AND c.area_id = a.commune_id AND %(where)s
+        """, ids=campaigns.ids, where=where))
+    count = env.cr.rowcount
+    env.invalidate_all()
+    with ctx.timer(env.cr) as fast:
+        households = campaigns._sp_write_history()
+    ctx.report("poverty.recognise.households", count, "households")
+    ctx.report("poverty.recognise.status_changed", len(households), "households")
+    ctx.report("poverty.recognise.seconds", fast.seconds, "s")
+    ctx.report("poverty.recognise.per_s", count / max(fast.seconds, 1e-9), "households/s")
+    with ctx.timer(env.cr) as rerun:
+        again = campaigns._sp_write_history()
+    ctx.report("poverty.recognise.rerun.changed", len(again), "households")
+    ctx.report("poverty.recognise.rerun.seconds", rerun.seconds, "s")
