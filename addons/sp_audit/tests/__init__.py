@@ -1,0 +1,2 @@
+from . import test_audit
+from . import test_audit_rpc
