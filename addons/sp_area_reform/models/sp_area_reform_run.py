@@ -711,14 +711,22 @@ class SpAreaReformRun(models.Model):
     def _sp_run_cli(self, apply=False, apply_default=False, record_all_moves=False,
                     chunk_size=CHUNK, commit=True):
         """The command line's and ``odoo shell``'s entry: a dry run, then (``apply``) the
-        whole run, committing per chunk. Returns the run."""
-        run = self.create({"apply_default": apply_default, "record_all_moves": record_all_moves,
-                           "chunk_size": chunk_size})
-        run._sp_dry_run()
-        if commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        whole run, committing per chunk. A run left running (its process was killed) is
+        resumed by the next ``apply`` instead of starting a new one. Returns the run."""
         if apply:
-            run._sp_check_lock(session=commit)
+            self._sp_check_lock(session=commit)
+            run = self.search([("state", "in", ("running", "queued"))], order="id", limit=1)
+            if run:
+                _logger.info("sp_area_reform: resuming run %s", run.id)
+        else:
+            run = self.browse()
+        if not run:
+            run = self.create({"apply_default": apply_default,
+                               "record_all_moves": record_all_moves, "chunk_size": chunk_size})
+            run._sp_dry_run()
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if apply:
             try:
                 run._sp_process(commit=commit)
             finally:
