@@ -254,9 +254,18 @@ class TestAudit(SpAuditFixtures, TransactionCase):
             self.skipTest("sp_registry is not installed")
         conf = self.env["sp.audit.rule"]._sp_conf()["sp.individual"]
         self.assertTrue({"name", "birthdate", "id_number", "poverty_status"} <= conf["fields"])
-        person = self.env["sp.individual"].search([], limit=1)
-        if not person:
-            self.skipTest("no person in the database")
-        person.write({"name": person.name + " X"})
+        household = self.env["sp.household"].create({"area_id": self.commune_a1.id})
+        person = self.env["sp.individual"].create({
+            "name": "Nguyễn Văn Kiểm", "gender": "male", "birthdate": "1985-05-02",
+            "relationship": "head", "household_id": household.id,
+            "ethnicity_id": self.env.ref("sp_registry.sp_ethnicity_01").id,
+        })
+        created = self._logs(person, "create")
+        self.assertEqual(created.new_values["birthdate"], "1985-05-02")
+        self.assertEqual(created.new_values["household_id"], household.id)
+        person.write({"birthdate": "1986-06-03", "name": "Nguyễn Văn Kiểm Tra"})
         log = self._logs(person, "write")
-        self.assertEqual(log.new_values["name"], person.name)
+        self.assertEqual(log.old_values, {"birthdate": "1985-05-02", "name": "Nguyễn Văn Kiểm"})
+        self.assertEqual(log.new_values,
+                         {"birthdate": "1986-06-03", "name": "Nguyễn Văn Kiểm Tra"})
+        self.assertEqual(log.user_id, self.env.user)
