@@ -593,12 +593,24 @@ class SpAreaReformRun(models.Model):
         moved, _recorded, ids = cr.fetchone()
         model = self.env[target["model"]]
         if moved:
+            self._sp_audit_chunk(target, ids, low, high)
             model.invalidate_model(["area_id", "commune_id", "province_id", "company_id"]
                                    if target["commune"] else ["area_id"])
             self._sp_recompute_dependents(target, model.browse(ids))
         if target["follow"]:
             moved += self._sp_follow_split(target, low, high)
         return moved
+
+    def _sp_audit_chunk(self, target, ids, low, high):
+        """One row of the audit trail (sp_audit, when installed) per chunk: the moved ids."""
+        Log = self.env.get("sp.audit.log")
+        if Log is None or not hasattr(Log, "_sp_log_bulk"):
+            return
+        Log._sp_log_bulk(target["model"], "bulk", ids, {
+            "fields": ["area_id"] + [f for f in ("commune_id", "province_id", "company_id")
+                                     if target[f.split("_")[0]]],
+            "area_reform_run": self.id, "id_range": [low, high],
+        }, step="area_reform")
 
     def _sp_handled_fields(self):
         handled = set()

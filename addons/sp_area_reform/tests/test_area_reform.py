@@ -371,6 +371,9 @@ class TestAreaReformHousehold(SpCommon):
         self.assertEqual(sorted(moves.mapped("res_code")), sorted(self.codes[:2]))
         self.assertEqual(set(moves.mapped("new_commune_code")), {self.commune_a1.code})
         self.assertEqual(self.people[2].area_id, self.households[2].area_id)
+        if "sp.audit.log" in self.env:  # the audit trail holds one row per chunk
+            self.assertTrue(self.env["sp.audit.log"].search_count([
+                ("model", "=", "sp.household"), ("step", "=", "area_reform")]))
         again = Run.create({"apply_default": True})
         again.action_dry_run()
         self.assertFalse(again.line_ids.filtered(lambda line: line.model in (
