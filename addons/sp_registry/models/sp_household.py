@@ -376,16 +376,17 @@ class SpHousehold(models.Model):
         self.env.cr.execute(SQL(
             """
             UPDATE sp_household h SET poverty_status = latest.status
-              FROM (SELECT DISTINCT ON (household_id) household_id, status
+              FROM (SELECT DISTINCT ON (household_id) household_id, status, year
                       FROM sp_household_poverty_history
                      WHERE household_id = ANY(%s)
                      ORDER BY household_id, year DESC) latest
              WHERE h.id = latest.household_id AND h.poverty_status IS DISTINCT FROM latest.status
-            RETURNING h.id
+            RETURNING h.id, latest.year
             """,
             self.ids,
         ))
-        changed = self.browse(row[0] for row in self.env.cr.fetchall())
+        years = dict(self.env.cr.fetchall())
+        changed = self.browse(sorted(years))
         if changed:
             self.env.cr.execute(SQL(
                 """UPDATE sp_individual i SET poverty_status = h.poverty_status
@@ -393,10 +394,12 @@ class SpHousehold(models.Model):
                     WHERE h.id = i.household_id AND h.id = ANY(%s)""", changed.ids))
         self.invalidate_model(["poverty_status"])
         self.env["sp.individual"].invalidate_model(["poverty_status"])
-        for household in changed:
-            household.message_post(body=_("Poverty status from the %(year)s review: %(status)s.",
-                                          year=household.poverty_history_ids[:1].year,
-                                          status=household._sp_poverty_label()))
+        # One note per household in one batch (a recognition may change a whole province).
+        labels = dict(self._fields["poverty_status"]._description_selection(self.env))
+        changed._message_log_batch({
+            household.id: _("Poverty status from the %(year)s review: %(status)s.",
+                            year=years[household.id], status=labels.get(household.poverty_status))
+            for household in changed})
 
     def _sp_poverty_label(self):
         return dict(self._fields["poverty_status"]._description_selection(self.env)).get(
