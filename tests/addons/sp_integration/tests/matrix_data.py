@@ -30,11 +30,16 @@ AREA_LEVEL = {
     "sp.screening": "commune",
     "sp.registry.import": "commune",
     "sp.collaborator.training": "commune",
+    "sp.poverty.campaign": "commune",
+    "sp.poverty.standard.province": "province",
 }
 
 # Models whose records cannot be built in each scope generically, with the reason. The matrix
 # still runs its read operations on them over whatever records exist.
-UNBUILDABLE = {}
+UNBUILDABLE = {
+    "sp.area.reform.decision": "needs a legacy area and its 2025 successor (the reform's "
+                               "succession data); the administrator's model",
+}
 
 _counter = itertools.count(1)
 
@@ -191,6 +196,17 @@ def _ov_succession(b, scope, fresh):
             "new_area_id": b.areas[scope]["village"].id, "date": "2025-07-01"}
 
 
+def _ov_poverty_standard(b, scope, fresh):
+    # a validity of its own: standards of one period must not overlap
+    year = 1500 + _n()
+    return {"date_from": "%s-01-01" % year, "date_to": "%s-12-31" % year}
+
+
+def _ov_campaign(b, scope, fresh):
+    # one review per commune and year (the create values: the year before)
+    return {"year": fields.Date.today().year - (1 if fresh else 0)}
+
+
 def _ov_ticket(b, scope, fresh):
     return {
         "household_id": b.rec("sp.household", scope).id,
@@ -237,6 +253,8 @@ OVERRIDES = {
     "sp.collaborator.training": _ov_training,
     "sp.collaborator.training.attendance": _ov_attendance,
     "sp.area.succession": _ov_succession,
+    "sp.poverty.standard": _ov_poverty_standard,
+    "sp.poverty.campaign": _ov_campaign,
     "sp.grievance": _ov_ticket,
     "sp.grievance.call": _ov_call,
     "sp.enrolment.approval": _ov_approval,
