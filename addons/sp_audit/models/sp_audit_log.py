@@ -277,7 +277,6 @@ class SpAuditLog(models.Model):
                    action varchar, step varchar, company_id integer, old_values jsonb,
                    new_values jsonb, summary jsonb)
         """, [uid, origin, path, json.dumps(payload, default=str)])
-        self._sp_seal_after_commit()
 
     @api.model
     def _sp_log_bulk(self, model_name, action, ids, summary=None, step=None, company_id=None):
@@ -302,33 +301,13 @@ class SpAuditLog(models.Model):
         """, uid=uid, origin=origin, path=path, model=model_name, ids=ids_sql, action=action,
             step=step or audit_hook.current_step(), company=company_id or self.env.company.id,
             summary=json.dumps(summary or {}, default=str)))
-        self._sp_seal_after_commit()
 
     # --- the hash chain --------------------------------------------------------------------
-    def _sp_seal_after_commit(self):
-        cr = self.env.cr
-        if cr.precommit.data.get("sp_audit.seal"):
-            return
-        cr.precommit.data["sp_audit.seal"] = True
-        dbname = cr.dbname
-        registry = self.env.registry
-
-        def seal():
-            try:
-                with registry.cursor() as new_cr:
-                    new_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                    env = api.Environment(new_cr, 1, {})
-                    env["sp.audit.log"]._sp_seal(wait=False)
-            except Exception:
-                _logger.exception("sp_audit: sealing after commit failed on %s", dbname)
-
-        cr.postcommit.add(seal)
-
     @api.model
     def _sp_seal(self, wait=True):
         """Give every unsealed row its place in its partition's chain and its hash, in id
-        order, one UPDATE per partition. Runs just after the commit of the transaction that
-        wrote the rows (READ COMMITTED), by the cron and before a verification."""
+        order, one UPDATE per partition. Run by the cron every minute (in its own transaction)
+        and before a verification."""
         cr = self.env.cr
         sealed = 0
         for name, _month_start in self._sp_partitions():
@@ -364,9 +343,11 @@ class SpAuditLog(models.Model):
         return sealed
 
     @api.model
-    def _sp_verify(self, seal=True):
+    def _sp_verify(self, seal=False):
         """Check every partition's chain. Returns a list of problems, empty when intact: dicts
-        with partition, id, seq and reason; per partition only the first broken row."""
+        with partition, id, seq and reason; per partition only the first broken row. Rows not
+        sealed yet (the cron seals every minute) are not part of the chain yet: seal=True seals
+        them first (one sealer at a time: not while the cron may run)."""
         cr = self.env.cr
         if seal:
             self._sp_seal()
@@ -376,14 +357,14 @@ class SpAuditLog(models.Model):
             cr.execute(SQL("""
                 SELECT id, seq, reason FROM (
                     SELECT id, seq,
-                           CASE WHEN hash IS NULL OR seq IS NULL THEN 'not sealed'
+                           CASE WHEN (hash IS NULL) <> (seq IS NULL) THEN 'half sealed'
                                 WHEN seq <> coalesce(lag(seq) OVER w, 0) + 1
                                     THEN 'row missing before it'
                                 WHEN hash <> sp_audit_chain_step(NULL, lag(hash) OVER w,
                                                                   sp_audit_canonical(to_jsonb(p)))
                                     THEN 'hash mismatch'
                            END AS reason
-                      FROM %s p
+                      FROM %s p WHERE hash IS NOT NULL OR seq IS NOT NULL
                     WINDOW w AS (ORDER BY seq NULLS LAST, id)
                 ) x WHERE reason IS NOT NULL ORDER BY seq NULLS LAST, id LIMIT 1
             """, table))

@@ -42,3 +42,28 @@ class TestAuditRpc(SpAuditFixtures, SpRpcMixin, HttpCase):
         except Exception:
             return False
         return True
+
+    def test_confidential_ticket_read_recorded(self):
+        if "sp.grievance" not in self.env:
+            self.skipTest("sp_grievance is not installed")
+        household = self.env["sp.household"].create({"area_id": self.commune_a1.id})
+        Ticket = self.env["sp.grievance"]
+        secret = Ticket.create({
+            "category_id": self.env.ref("sp_grievance.category_misconduct_fraud").id,
+            "description": "Tố cáo cán bộ.", "household_id": household.id,
+            "is_confidential": True,
+        })
+        plain = Ticket.create({
+            "category_id": self.env.ref("sp_grievance.category_payment").id,
+            "description": "Chưa nhận tiền.", "household_id": household.id,
+        })
+        self.assertTrue(secret.is_confidential)
+        self.assertFalse(plain.is_confidential)
+        reader = self._sp_user("sp_audit_inspector", "sp_grievance.group_inspector", self.central,
+                               self.central | self.office_a | self.office_b)
+        self._rpc(reader, "sp.grievance", "read", [secret.id, plain.id], ["state"])
+        self._rpc(reader, "sp.grievance", "web_read", [secret.id], {"state": {}})
+        reads = self._logs(secret, "read")
+        self.assertEqual(len(reads), 2)
+        self.assertEqual(reads.user_id, reader)
+        self.assertFalse(self._logs(plain, "read"))
