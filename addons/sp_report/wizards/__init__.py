@@ -1,0 +1,1 @@
+from . import sp_report_wizard
