@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .sp_payment_agency import METHODS
-from .sp_payment_line import MAX_AMOUNT, check_amounts
+from .sp_payment_line import MAX_AMOUNT
 
 
 class SpPaymentContract(models.Model):
@@ -10,7 +10,9 @@ class SpPaymentContract(models.Model):
 
     _name = "sp.payment.contract"
     _description = "Payment agency contract"
-    _inherit = ["sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.access.mixin", "sp.input.mixin", "mail.thread"]
+    # NaN or infinity would fail with a traceback, a negative or 1e308 fee would be stored
+    _sp_bounds = {"fee_rate": (0, 100), "fee_amount": (0, MAX_AMOUNT)}
     _order = "date_start desc, id desc"
 
     name = fields.Char("Contract number", required=True, tracking=True)
@@ -44,22 +46,6 @@ class SpPaymentContract(models.Model):
          "(fee_amount IS NULL OR (fee_amount >= 0 AND fee_amount <= 1e15)))",
          "A contract's fee is from 0 to 100 % or from 0 to 1,000,000,000,000,000 VND per person."),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._sp_check_fees(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._sp_check_fees(vals)
-        return super().write(vals)
-
-    def _sp_check_fees(self, vals):
-        """Before anything is written: NaN or infinity would fail with a traceback, a
-        negative or 1e308 fee would be stored."""
-        check_amounts(self, vals, ["fee_rate"], 100)
-        check_amounts(self, vals, ["fee_amount"], MAX_AMOUNT)
 
     @api.constrains("fee_rate", "fee_amount", "list_due_day", "report_due_day", "date_start", "date_end")
     def _check_terms(self):

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .sp_payment_line import MAX_AMOUNT, check_amounts
+from .sp_payment_line import MAX_AMOUNT
 
 _logger = logging.getLogger(__name__)
 
@@ -31,7 +31,12 @@ class SpPaymentCycle(models.Model):
 
     _name = "sp.payment.cycle"
     _description = "Monthly payment cycle"
-    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin", "mail.thread",
+                "mail.activity.mixin"]
+    # the module's amounts (the totals are the steps', the funds the manager's)
+    _sp_bounds = dict.fromkeys(
+        ("allocated_amount", "amount_total", "arrears_total", "one_off_total", "carried_total",
+         "total_amount", "paid_amount", "unpaid_amount", "fee_amount"), (0, MAX_AMOUNT))
     _order = "period desc, company_id"
 
     # Fields with sp_step=True are written by the steps only (generate, approve, close, update
@@ -131,7 +136,6 @@ class SpPaymentCycle(models.Model):
                                         cycle.name))
 
     def _sp_check_vals(self, vals):
-        check_amounts(self, vals, ["allocated_amount"], MAX_AMOUNT)
         if vals.get("company_id") and not self.env.su \
                 and vals["company_id"] not in self.env.user.company_ids.ids:
             raise AccessError(_("A payment cycle belongs to one of your offices."))

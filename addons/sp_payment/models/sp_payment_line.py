@@ -1,9 +1,8 @@
 import datetime
-import math
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -25,27 +24,9 @@ MONTH = re.compile(r"\s*(\d{4})(\d{2})-?\s*")
 # rows (not the call centre, which reads a payment's month, amounts and state).
 STAFF_GROUPS = "sp_base.group_commune_officer,sp_base.group_auditor,sp_payment.group_payment_agency"
 # Upper bound of every amount of the module (VND): a thousand trillion dong, far above a
-# province's month and far below what a float column keeps exactly.
+# province's month and far below what a float column keeps exactly. Models declare it per field
+# in ``_sp_bounds`` (checked by ``sp.input.mixin``) and as CHECK constraints in the database.
 MAX_AMOUNT = 10**15
-
-
-def check_amounts(model, vals, names, maximum=MAX_AMOUNT):
-    """Refuse, before anything is written, an amount of ``vals`` (fields ``names`` of
-    ``model``) that is not a finite number between 0 and ``maximum``: the ORM would store a
-    negative or 1e308 value, and fail with a traceback on NaN or infinity."""
-    for name in names:
-        if name not in vals or vals[name] is False or vals[name] is None:
-            continue
-        value = vals[name]
-        try:
-            number = float(value) if not isinstance(value, bool) else None
-        except (TypeError, ValueError):
-            number = None
-        if number is None or not math.isfinite(number) or not 0 <= number <= maximum:
-            raise ValidationError(_(
-                "%(field)s must be a number between 0 and %(maximum)s, not %(value)s.",
-                field=model._fields[name]._description_string(model.env),
-                maximum=format(maximum, ",.0f"), value=str(value)[:40]))
 
 
 def reference_sql(period, enrolment):

@@ -1,4 +1,4 @@
-from . import sp_bounded_mixin
+from . import sp_sensitive_mixin
 from . import sp_area_type
 from . import sp_area
 from . import sp_programme

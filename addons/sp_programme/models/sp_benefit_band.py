@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .sp_bounded_mixin import MAX_AGE, MAX_COEFFICIENT, bounded_check
+from .sp_sensitive_mixin import MAX_AGE, MAX_COEFFICIENT, bounded_check
 
 DISABILITY_LEVELS = [
     ("none", "None"),
@@ -19,7 +19,8 @@ class SpBenefitBand(models.Model):
     """
 
     _name = "sp.benefit.band"
-    _inherit = ["sp.bounded.mixin"]
+    _inherit = ["sp.input.mixin"]
+    _sp_scope_fields = ()  # configuration of a programme, placed in no area
     _sp_bounds = {"coefficient": (0, MAX_COEFFICIENT), "age_min": (0, MAX_AGE),
                   "age_max": (0, MAX_AGE)}
     _description = "Coefficient band"

@@ -20,7 +20,7 @@ from ..tools.rules import (
     vnd,
 )
 from .sp_benefit_band import DISABILITY_LEVELS
-from .sp_bounded_mixin import MAX_AMOUNT, MAX_COUNT, SENSITIVE_GROUPS, bounded_check
+from .sp_sensitive_mixin import MAX_AMOUNT, MAX_COUNT, SENSITIVE_GROUPS, bounded_check
 
 STATES = [
     ("draft", "Application"),
@@ -78,7 +78,7 @@ class SpEnrolment(models.Model):
 
     _name = "sp.enrolment"
     _description = "Enrolment"
-    _inherit = ["sp.step.mixin", "sp.bounded.mixin", "sp.sensitive.mixin", "sp.access.mixin",
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.sensitive.mixin", "sp.access.mixin",
                 "sp.commune.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _rec_names_search = ["individual_id", "household_id"]

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .sp_benefit_band import DISABILITY_LEVELS
-from .sp_bounded_mixin import SENSITIVE_GROUPS
+from .sp_sensitive_mixin import SENSITIVE_GROUPS
 
 
 class SpEnrolmentAdjustment(models.Model):

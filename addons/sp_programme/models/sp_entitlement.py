@@ -8,8 +8,8 @@ from odoo.addons.sp_base.tools import drop_foreign_keys
 
 from ..tools.rules import month_start, vnd
 from ..tools.sql import drop_indexes, no_jit
-from .sp_bounded_mixin import MAX_AMOUNT, MAX_COEFFICIENT, SENSITIVE_GROUPS, bounded_check
 from .sp_enrolment import PAYABLE_STATES
+from .sp_sensitive_mixin import MAX_AMOUNT, MAX_COEFFICIENT, SENSITIVE_GROUPS, bounded_check
 
 # Above this many rows written for a month, the planner gets fresh statistics of the table.
 ANALYZE_ROWS = 10_000
@@ -28,7 +28,7 @@ class SpEntitlement(models.Model):
 
     _name = "sp.entitlement"
     _description = "Monthly entitlement"
-    _inherit = ["sp.step.mixin", "sp.bounded.mixin", "sp.sensitive.mixin", "sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.sensitive.mixin", "sp.access.mixin"]
     _order = "period desc, id desc"
     _rec_name = "enrolment_id"
 

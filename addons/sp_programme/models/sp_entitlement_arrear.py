@@ -3,7 +3,7 @@ from odoo import fields, models
 from odoo.addons.sp_base.tools import drop_foreign_keys
 
 from ..tools.sql import drop_indexes
-from .sp_bounded_mixin import MAX_AMOUNT, bounded_check
+from .sp_sensitive_mixin import MAX_AMOUNT, bounded_check
 
 
 class SpEntitlementArrear(models.Model):
@@ -11,7 +11,7 @@ class SpEntitlementArrear(models.Model):
 
     _name = "sp.entitlement.arrear"
     _description = "Arrears of a past month"
-    _inherit = ["sp.step.mixin", "sp.bounded.mixin", "sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin"]
     _order = "period"
 
     # A standard level published late writes a row per person and month owed: read through

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.rules import BIRTHDAY_MONTH, MONTH_AFTER
-from .sp_bounded_mixin import MAX_COEFFICIENT, bounded_check
+from .sp_sensitive_mixin import MAX_COEFFICIENT, bounded_check
 
 AGE_RULES = [
     (MONTH_AFTER, "From the month after the birthday"),
@@ -18,7 +18,8 @@ class SpProgramme(models.Model):
 
     _name = "sp.programme"
     _description = "Benefit programme"
-    _inherit = ["sp.bounded.mixin", "mail.thread"]
+    _inherit = ["sp.input.mixin", "mail.thread"]
+    _sp_scope_fields = ()  # configuration, placed in no area
     _order = "sequence, id"
     _sp_bounds = {"posting_days": (0, 366), "funeral_coefficient": (0, MAX_COEFFICIENT)}
 

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.rules import Level, level_for, vnd
-from .sp_bounded_mixin import MAX_AMOUNT, bounded_check
+from .sp_sensitive_mixin import MAX_AMOUNT, bounded_check
 
 
 class SpStandardLevel(models.Model):
@@ -15,7 +15,8 @@ class SpStandardLevel(models.Model):
 
     _name = "sp.standard.level"
     _description = "Standard level"
-    _inherit = ["sp.bounded.mixin", "mail.thread"]
+    _inherit = ["sp.input.mixin", "mail.thread"]
+    _sp_scope_fields = ()  # configuration (national or a province's), placed in no area
     _order = "programme_id, date_from desc, scope, id"
     _sp_bounds = {"amount": (0, MAX_AMOUNT)}
 
@@ -84,7 +85,6 @@ class SpStandardLevel(models.Model):
                           and amount <= 0):
             raise ValidationError(_("A standard level must be a positive amount, not %s.",
                                     amount))
-        self._sp_check_bounds(vals)  # NaN, infinite, too large, not a number
 
     @api.model_create_multi
     def create(self, vals_list):

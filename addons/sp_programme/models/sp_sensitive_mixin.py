@@ -1,11 +1,12 @@
-import math
-
-from odoo import _, api, models
-from odoo.exceptions import ValidationError
+"""What sp_programme's models share besides the input check (``sp.input.mixin`` of sp_base,
+which refuses a number outside a model's ``_sp_bounds``): the bounds themselves, their
+CHECK constraints in the database, and the sensitive-field guard."""
+from odoo import api, models
 
 # Upper bounds of the numbers a client may send (VND amounts, coefficients, counts). A benefit
 # is a few million VND a month; arrears over years and a funeral support stay far below 100
-# billion. The same bounds are CHECK constraints in the database (see ``bounded_check``).
+# billion. Models declare them in ``_sp_bounds`` (checked by ``sp.input.mixin``) and as CHECK
+# constraints in the database (see ``bounded_check``).
 MAX_AMOUNT = 100_000_000_000
 MAX_COEFFICIENT = 1000
 MAX_COUNT = 1000
@@ -20,53 +21,6 @@ def bounded_check(name, column, low, high, message):
     """One ``_sql_constraints`` entry: the column between ``low`` and ``high`` (a NaN numeric
     compares above every number, so it is refused too; NULL passes)."""
     return (name, "CHECK(%s >= %s AND %s <= %s)" % (column, low, column, high), message)
-
-
-class SpBoundedMixin(models.AbstractModel):
-    """Numbers checked before they reach the ORM: finite, of the right type, within bounds.
-
-    A model lists ``_sp_bounds = {field: (low, high)}``. A NaN, an infinity, 1e308, a negative
-    amount or a text that is no number gives a clear ValidationError naming the field, on create
-    and on write, instead of a rounding or database traceback."""
-
-    _name = "sp.bounded.mixin"
-    _description = "Numbers within bounds"
-    _sp_bounds = {}
-
-    @api.model
-    def _sp_check_bounds(self, vals):
-        for name, (low, high) in self._sp_bounds.items():
-            if name not in vals or vals[name] is None or vals[name] is False:
-                continue
-            value = vals[name]
-            label = self._fields[name]._description_string(self.env)
-            try:
-                if isinstance(value, bool):
-                    raise TypeError
-                number = float(value)
-            except (TypeError, ValueError, OverflowError):
-                raise ValidationError(_("%(field)s of %(model)s must be a number, not %(value)r.",
-                                        field=label, model=self._description,
-                                        value=str(value)[:40])) from None
-            if not math.isfinite(number) or not low <= number <= high:
-                raise ValidationError(_(
-                    "%(field)s of %(model)s must be a number from %(low)s to %(high)s, not "
-                    "%(value)s.", field=label, model=self._description, low=low, high=high,
-                    value=str(value)[:40]))
-            if self._fields[name].type == "integer" and number != int(number):
-                raise ValidationError(_("%(field)s of %(model)s must be a whole number, not "
-                                        "%(value)s.", field=label, model=self._description,
-                                        value=value))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            self._sp_check_bounds(vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._sp_check_bounds(vals)
-        return super().write(vals)
 
 
 class SpSensitiveMixin(models.AbstractModel):
