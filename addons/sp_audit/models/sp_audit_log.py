@@ -185,11 +185,13 @@ class SpAuditLog(models.Model):
         """Create the monthly partitions from first_month on (idempotent; cached per process)."""
         known = _PARTITIONS.setdefault(self.env.cr.dbname, set())
         cr = self.env.cr
+        added = False
         for i in range(months):
             month = first_month + relativedelta(months=i)
             name = self._sp_partition_name(month)
             if name in known:
                 continue
+            added = True
             cr.execute("SELECT to_regclass(%s)", [name])
             if not cr.fetchone()[0]:
                 cr.execute(SQL(
@@ -201,8 +203,9 @@ class SpAuditLog(models.Model):
                     "FOR EACH STATEMENT EXECUTE FUNCTION sp_audit_entry_guard_truncate()",
                     SQL.identifier(name)))
             known.add(name)
-        # the partitions of a rolled-back transaction do not exist: forget them then
-        cr.postrollback.add(lambda: _PARTITIONS.pop(cr.dbname, None))
+        if added:
+            # the partitions of a rolled-back transaction do not exist: forget them then
+            cr.postrollback.add(lambda: _PARTITIONS.pop(cr.dbname, None))
 
     @api.model
     def _cron_sp_partitions(self):
