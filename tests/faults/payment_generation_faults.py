@@ -106,6 +106,8 @@ def seed(dbname):
             "area_id": province.id, "company_id": office.id, "date_start": "2020-01-01"})
         managers = [env["res.users"].with_context(no_reset_password=True).create({
             "name": "Quản lý %s" % n, "login": "fault_manager_%s" % n,
+            # in English: the checks read the messages (sp_vn makes Vietnamese the default)
+            "lang": "en_US",
             "company_id": office.id, "company_ids": [Command.set(office.ids)],
             "groups_id": [Command.set([env.ref("sp_base.group_province_manager").id])],
         }) for n in (1, 2)]
