@@ -68,7 +68,8 @@ ALL = SCOPES
 # export right). An operation not named is refused in every scope.
 # ---------------------------------------------------------------------------------------------
 WIZARDS_STAFF = ("sp.enrolment.action.wizard sp.grievance.console sp.grievance.console.line "
-                 "sp.grievance.export sp.collaborator.export sp.collaborator.training.export")
+                 "sp.grievance.export sp.collaborator.export sp.collaborator.training.export "
+                 "sp.report.wizard")
 WIZARDS_MANAGER = WIZARDS_STAFF + " sp.entitlement.compute.wizard sp.collaborator.allowance.compute"
 # Records that sit on a province, not on a commune: a user limited to communes sees none.
 PROVINCE_LEVEL = ("sp.payment.cycle sp.payment.result sp.payment.contract "
@@ -91,6 +92,8 @@ MANAGER_DELETABLE = COMMUNE_DELETABLE + (
 # The 2025 area reform is run by the suite administrator (areas are configuration): no other
 # role reads or writes its runs, moves and decisions.
 ADMIN_ONLY = "sp.area.reform.*"
+# The audit trail and its rules: read by the auditor (and the administrator) only.
+AUDIT = "sp.audit.*"
 
 
 def _manager(scopes):
@@ -99,6 +102,7 @@ def _manager(scopes):
     rwcu = {"read": scopes, "write": scopes, "create": scopes, "unlink": scopes}
     return [
         (ADMIN_ONLY, {}),
+        (AUDIT, {}),
         ("@catalog", {"read": ALL}),
         (WIZARDS_MANAGER, {"create": OWN}),
         ("@wizard", {}),
@@ -118,6 +122,7 @@ POLICY = {
     # nothing of other communes; province-level payment records are the province's.
     "officer": [
         (ADMIN_ONLY, {}),
+        (AUDIT, {}),
         ("@catalog", {"read": ALL}),
         (WIZARDS_STAFF, {"create": OWN}),
         ("@wizard", {}),
@@ -140,6 +145,7 @@ POLICY = {
     # results, allowances, screening lists; writes nothing else; no export.
     "agent": [
         (ADMIN_ONLY, {}),
+        (AUDIT, {}),
         ("@catalog", {"view": ALL}),
         ("sp.grievance.console sp.grievance.console.line sp.grievance.export", {"create": OWN}),
         ("@wizard", {}),
@@ -158,6 +164,7 @@ POLICY = {
     # area; no export.
     "collaborator": [
         (ADMIN_ONLY, {}),
+        (AUDIT, {}),
         ("@catalog", {"view": ALL}),
         ("@wizard", {}),
         ("sp.collaborator sp.collaborator.assignment sp.collaborator.allowance "
@@ -176,8 +183,9 @@ POLICY = {
     "auditor": [
         (ADMIN_ONLY, {}),
         ("@catalog", {"read": ALL}),
-        ("sp.collaborator.export sp.collaborator.training.export sp.grievance.export",
-         {"create": OWN}),
+        ("sp.collaborator.export sp.collaborator.training.export sp.grievance.export "
+         "sp.report.wizard", {"create": OWN}),
+        ("sp.audit.rule", {"read": ALL}),
         ("@wizard", {}),
         ("sp.*", {"read": PROVINCE}),
     ],
@@ -186,6 +194,7 @@ POLICY = {
     # registry or programmes; no export.
     "agency": [
         (ADMIN_ONLY, {}),
+        (AUDIT, {}),
         ("@catalog", {"view": ALL}),
         ("@wizard", {}),
         ("sp.payment.cycle sp.payment.batch sp.payment.line sp.payment.result.line "
