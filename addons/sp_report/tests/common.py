@@ -1,6 +1,7 @@
 """Fixtures of the report tests: the payment fixtures (people enrolled through the programme's
 steps, a generated month), Vietnamese active with this module's terms loaded, and helpers that
 render a report to PDF, read its text back (pdftotext) and save page 1 as PNG (pdftoppm)."""
+import logging
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ from odoo.tools import config
 
 from odoo.addons.sp_payment.tests.common import PaymentFixtures
 
+_logger = logging.getLogger(__name__)
 SHOTS = config.get("screencasts") or "/tmp/sp_report_shots"
 
 
@@ -37,5 +39,5 @@ class ReportFixtures(PaymentFixtures):
         base = os.path.join(SHOTS, name)
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
                         "-", base], input=pdf, check=True)
-        print("sp_report screenshot: %s.png" % base)
+        _logger.info("sp_report screenshot: %s.png", base)
         return pdf, text, base + ".png"
