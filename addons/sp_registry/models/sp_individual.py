@@ -3,7 +3,7 @@ import re
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -285,7 +285,10 @@ class SpIndividual(models.Model):
     @api.depends("name", "id_number", "birth_year")
     @api.depends_context("uid")
     def _compute_display_name(self):
-        readable = self._fields["id_number"].is_accessible(self.env)
+        # on the real user's groups, not on su: many2one display names are computed with
+        # sudo() (a call-centre agent would read full numbers in them otherwise)
+        readable = self.env.uid == SUPERUSER_ID \
+            or self.env.user.has_groups(self._fields["id_number"].groups)
         for person in self:
             extra = (person.id_number if readable else person.id_number_masked) \
                 or person.birth_year or ""

@@ -141,7 +141,9 @@ class SpRegistryEvent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._sp_check_event_input(vals)
+        # the area scope check follows each event's own type (a write rarely repeats it)
+        types = {vals["type"]} if "type" in vals else set(self.sudo().mapped("type"))
+        self._sp_check_event_input(vals, types=types or {"move"})
         if set(vals) - {"message_main_attachment_id"} \
                 and self.filtered(lambda e: e.state != "draft"):
             raise UserError(_("An applied or cancelled registry event cannot be changed; "
@@ -149,11 +151,15 @@ class SpRegistryEvent(models.Model):
         return super().write(vals)
 
     @api.model
-    def _sp_check_event_input(self, vals):
+    def _sp_check_event_input(self, vals, types=None):
+        """``types``: the event types ``vals`` apply to (on write, those of the records);
+        on create, the type of ``vals``."""
         self._sp_check_input(vals)
         if vals.get("person_name") is not None and vals.get("person_name") is not False:
             self._sp_check_person_name("person_name", vals["person_name"])
-        if vals.get("to_area_id") and vals.get("type", "move") != "move":
+        if types is None:
+            types = {vals.get("type", "move")}
+        if vals.get("to_area_id") and types - {"move"}:
             # the area of a new household (split) or of a person: in the user's work
             area = self.env["sp.area"].browse(vals["to_area_id"]).exists()
             if area and not self._sp_area_in_scope(area):
