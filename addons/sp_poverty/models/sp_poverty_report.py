@@ -25,6 +25,11 @@ class SpPovertyReport(models.Model):
                                   digits=(5, 2))
 
     def init(self):
+        # The id: commune_id * 100 + (year - 2000), a stable int4 (XML-RPC carries 32-bit
+        # integers only; a row number would change from one refresh to the next). The recognised
+        # history's years lie in 2000..2099 (sp.household.poverty.history checks 2000 to next
+        # year), so each commune has its own block of 100 ids; it stays below 2^31 - 1 for every
+        # commune id up to 21,474,835 (21,474,835 * 100 + 99 = 2,147,483,599).
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW sp_poverty_report AS
@@ -45,7 +50,7 @@ class SpPovertyReport(models.Model):
                  WHERE h.active AND h.commune_id IS NOT NULL
                  GROUP BY h.commune_id, p.year
             )
-            SELECT (s.year::bigint * 100000000 + s.commune_id) AS id, s.year,
+            SELECT (s.commune_id * 100 + (s.year - 2000)) AS id, s.year,
                    s.commune_id AS area_id, h.province_id, h.company_id,
                    h.n AS household_count, h.people AS people_count,
                    s.poor AS poor_count, s.near_poor AS near_poor_count,

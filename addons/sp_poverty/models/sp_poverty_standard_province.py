@@ -43,8 +43,11 @@ class SpPovertyStandardProvince(models.Model):
             for fname in FIELDS:
                 national = rec.standard_id[fname]
                 if rec[fname] and national and rec[fname] < national:
+                    # formatted outside _(): the term extractor evaluates the call's arguments
+                    # and fails on an f-string naming a variable
+                    national_text = "{:,.0f}".format(national)
                     raise ValidationError(_(
                         "%(field)s of %(province)s: a province may raise the national value "
                         "(%(national)s), not lower it.",
                         field=rec._fields[fname]._description_string(self.env),
-                        province=rec.area_id.display_name, national=f"{national:,.0f}"))
+                        province=rec.area_id.display_name, national=national_text))
