@@ -441,7 +441,10 @@ class TestMessages(IntegrityFixtures, TransactionCase):
                         member_ids=[(6, 0, self.child_a1.ids)], to_area_id=self.commune_b1.id)
         event = self._event(self.officer_a1, type="split", household_id=self.hh_a1.id,
                             member_ids=[(6, 0, self.child_a1.ids)])
-        event.to_area_id = self.commune_b1
+        with self.assertRaisesRegex(AccessError, "outside your work areas"):
+            event.to_area_id = self.commune_b1
+        # a target written by someone who may (or before this check existed): apply refuses
+        event.sudo().to_area_id = self.commune_b1
         count = self.Household.search_count([("area_id", "=", self.commune_b1.id)])
         with self.assertRaisesRegex(AccessError, "outside your work areas"):
             event.action_apply()
