@@ -46,7 +46,7 @@ def run(env, ctx):
                                         company_id, old_values, new_values)
             SELECT %(first)s::timestamp + (random() * (now() AT TIME ZONE 'UTC'
                                                        - %(first)s::timestamp)),
-                   2 + (g %% %(users)s), 'web', 'sp.individual', 1 + (g * 7919) %% %(records)s,
+                   2 + (g %% %(users)s), 'web', 'sp.individual', 1 + (g::bigint * 7919) %% %(records)s,
                    'write', 1, jsonb_build_object('name', 'Old ' || g),
                    jsonb_build_object('name', 'New ' || g)
               FROM generate_series(1, %(n)s) g
