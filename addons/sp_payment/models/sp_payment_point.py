@@ -6,7 +6,7 @@ from .sp_payment_agency import METHODS
 class SpPaymentPoint(models.Model):
     _name = "sp.payment.point"
     _description = "Pay point"
-    _inherit = ["sp.access.mixin"]
+    _inherit = ["sp.input.mixin", "sp.access.mixin"]
     _order = "code, name"
 
     name = fields.Char(required=True)

@@ -16,7 +16,7 @@ class SpDecision(models.Model):
 
     _name = "sp.decision"
     _description = "Decision"
-    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin", "mail.thread"]
     _order = "decision_date desc, id desc"
 
     name = fields.Char("Decision number", required=True, tracking=True)

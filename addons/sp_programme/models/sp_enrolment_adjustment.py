@@ -10,7 +10,7 @@ class SpEnrolmentAdjustment(models.Model):
 
     _name = "sp.enrolment.adjustment"
     _description = "Enrolment adjustment"
-    _inherit = ["sp.step.mixin", "sp.sensitive.mixin", "sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.sensitive.mixin", "sp.access.mixin"]
     _order = "date desc, id desc"
 
     enrolment_id = fields.Many2one("sp.enrolment", required=True, index=True, ondelete="cascade", sp_step=True)

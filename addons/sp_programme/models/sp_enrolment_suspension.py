@@ -9,7 +9,7 @@ class SpEnrolmentSuspension(models.Model):
 
     _name = "sp.enrolment.suspension"
     _description = "Suspension of an enrolment"
-    _inherit = ["sp.step.mixin", "sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin"]
     _order = "date_from desc, id desc"
 
     enrolment_id = fields.Many2one("sp.enrolment", required=True, index=True, ondelete="cascade", sp_step=True)

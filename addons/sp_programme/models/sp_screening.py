@@ -13,7 +13,7 @@ class SpScreening(models.Model):
 
     _name = "sp.screening"
     _description = "Screening"
-    _inherit = ["sp.step.mixin", "sp.access.mixin", "mail.thread"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin", "mail.thread"]
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False)

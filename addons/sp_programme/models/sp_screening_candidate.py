@@ -12,7 +12,7 @@ class SpScreeningCandidate(models.Model):
 
     _name = "sp.screening.candidate"
     _description = "Screening candidate"
-    _inherit = ["sp.step.mixin", "sp.access.mixin"]
+    _inherit = ["sp.step.mixin", "sp.input.mixin", "sp.access.mixin"]
     _order = "screening_id, area_id, individual_id, household_id, category_id"
 
     # A national screening writes a row per person found (hundreds of thousands): candidates
