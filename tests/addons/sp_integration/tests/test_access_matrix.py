@@ -118,7 +118,8 @@ def _manager(scopes):
 
 POLICY = {
     # Commune officer of commune A1: reads and keeps the registry, applications, enrolments,
-    # decisions, tickets, collaborators of their commune; reads its payment batches and lines;
+    # decisions, tickets, collaborators of their commune; reads its payment batches and lines
+    # (names the authorised recipient of a draft line);
     # nothing of other communes; province-level payment records are the province's.
     "officer": [
         (ADMIN_ONLY, {}),
@@ -131,6 +132,10 @@ POLICY = {
         # the office's allowance rates
         ("sp.collaborator.allowance.term", {"read": PROVINCE}),
         (STEP_WRITTEN, {"read": OWN}),
+        # the authorised recipient of a draft line of their commune is the officer's to name
+        # (the amounts and states are the steps': forged below); an approved batch's line is
+        # locked by the payment module
+        ("sp.payment.line", {"read": OWN, "write": OWN}),
         ("sp.payment.* sp.collaborator.allowance", {"read": OWN}),
         (COMMUNE_DELETABLE, {"read": OWN, "write": OWN, "create": OWN, "unlink": OWN}),
         ("sp.*", {"read": OWN, "write": OWN, "create": OWN}),
