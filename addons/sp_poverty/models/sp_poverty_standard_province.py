@@ -45,7 +45,7 @@ class SpPovertyStandardProvince(models.Model):
                 if rec[fname] and national and rec[fname] < national:
                     # formatted outside _(): the term extractor evaluates the call's arguments
                     # and fails on an f-string naming a variable
-                    national_text = "{:,.0f}".format(national)
+                    national_text = format(national, ",.0f")
                     raise ValidationError(_(
                         "%(field)s of %(province)s: a province may raise the national value "
                         "(%(national)s), not lower it.",
