@@ -7,21 +7,26 @@ from .sp_household import POVERTY_STATUSES
 class SpHouseholdPovertyHistory(models.Model):
     _name = "sp.household.poverty.history"
     _description = "Household poverty status of a year"
-    _inherit = ["sp.input.mixin", "sp.access.mixin"]
+    # The household's poverty status follows its latest row: a row is the commune chairman's
+    # recognition, written by the recognition step (sp_poverty's four-eyes campaign, an
+    # import of the recognised list, the system administrator for legacy decisions), never by
+    # one officer's plain create or write.
+    _inherit = ["sp.input.mixin", "sp.step.mixin", "sp.access.mixin"]
     _order = "year desc, id desc"
 
     household_id = fields.Many2one(
-        "sp.household", required=True, index=True, ondelete="cascade",
+        "sp.household", required=True, index=True, ondelete="cascade", sp_step=True,
     )
     area_id = fields.Many2one(
         related="household_id.area_id", store=True, readonly=True, precompute=True,
     )
-    year = fields.Integer(required=True, aggregator=False)
-    status = fields.Selection(POVERTY_STATUSES, required=True)
+    year = fields.Integer(required=True, aggregator=False, sp_step=True)
+    status = fields.Selection(POVERTY_STATUSES, required=True, sp_step=True)
     decision_ref = fields.Char(
-        "Source decision", help="Decision of the commune chairman that recognised the status."
+        "Source decision", help="Decision of the commune chairman that recognised the status.",
+        sp_step=True,
     )
-    decision_date = fields.Date("Decision date")
+    decision_date = fields.Date("Decision date", sp_step=True)
 
     _sql_constraints = [
         ("household_year_uniq", "unique(household_id, year)",

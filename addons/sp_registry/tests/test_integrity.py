@@ -87,9 +87,16 @@ class TestStepGuards(IntegrityFixtures, TransactionCase):
         for vals in ({"code": "X1001-000777"}, {"poverty_status": "poor"}):
             with self.subTest(vals=vals), self.assertRaisesRegex(AccessError, "steps"):
                 household.with_context(sp_step=True).write(vals)
-        # the poverty status follows its history (the record of the commune's decision)
-        self.env["sp.household.poverty.history"].with_user(self.officer_a1).create(
-            {"household_id": household.id, "year": 2024, "status": "near_poor"})
+        # the poverty status follows its history, the commune's recognition: written by the
+        # recognition step, never by one officer (observed: an officer set a household poor)
+        History = self.env["sp.household.poverty.history"]
+        with self.assertRaisesRegex(AccessError, "steps"):
+            History.with_user(self.officer_a1).create(
+                {"household_id": household.id, "year": 2024, "status": "poor"})
+        row = History.create({"household_id": household.id, "year": 2024, "status": "near_poor"})
+        self.assertEqual(household.poverty_status, "near_poor")
+        with self.assertRaisesRegex(AccessError, "steps"):
+            row.with_user(self.officer_a1).write({"status": "poor"})
         self.assertEqual(household.poverty_status, "near_poor")
 
     def test_death_and_poverty_of_a_person_are_steps(self):
