@@ -102,36 +102,9 @@ def _setup(env, ctx, lines):
         env, max(2, lines // BATCH_LINES))
     _cleanup(env, office)
     env.flush_all()
-    uid = env.uid
     with ctx.timer() as t:
-        # people: 12-digit IDs beginning with 9 (no real province code), so none collides
-        cr.execute(SQL("""
-            INSERT INTO sp_individual (name, gender, birthdate, birthdate_precision, birth_year,
-                   id_number, area_id, commune_id, province_id, company_id, disability_level,
-                   active, is_deceased, create_uid, create_date, write_uid, write_date)
-            SELECT 'Người đo tải ' || g, CASE WHEN mod(g, 2) = 0 THEN 'male' ELSE 'female' END,
-                   DATE '1930-01-01' + mod(g, 5000), 'day', 1930 + mod(g, 5000) / 366,
-                   '9' || lpad(g::text, 11, '0'), c.ids[1 + mod(g, %(n)s)], c.ids[1 + mod(g, %(n)s)],
-                   %(province)s, %(office)s, 'none', TRUE, FALSE, %(uid)s, now(), %(uid)s, now()
-              FROM generate_series(1, %(lines)s) g, (SELECT %(communes)s::int[] AS ids) c
-        """, n=len(communes), province=province.id, office=office.id, uid=uid, lines=lines,
-            communes=communes.ids))
-        cr.execute(SQL("""
-            INSERT INTO sp_enrolment (programme_id, individual_id, state, area_id, commune_id,
-                   province_id, company_id, date_start, application_date, popdb_status,
-                   dependant_count, disability_level, monthly_amount, create_uid, create_date,
-                   write_uid, write_date)
-            SELECT %(programme)s, i.id, 'active', i.area_id, i.commune_id, i.province_id,
-                   i.company_id, %(start)s, %(start)s, 'matched', 1, 'none', %(level)s,
-                   %(uid)s, now(), %(uid)s, now()
-              FROM sp_individual i WHERE i.company_id = %(office)s
-        """, programme=programme.id, start=period, level=LEVEL, uid=uid, office=office.id))
-        cr.execute(SQL("""
-            INSERT INTO sp_benefit_category_sp_enrolment_rel (sp_enrolment_id, sp_benefit_category_id)
-            SELECT id, %s FROM sp_enrolment WHERE programme_id = %s
-        """, category.id, programme.id))
-        cr.execute("ANALYZE sp_individual")
-        cr.execute("ANALYZE sp_enrolment")
+        ctx.enrol_people(env, lines, programme, category, province, office, communes,
+                         period, LEVEL)
     ctx.report("payment.setup.enrolments_seconds", t.seconds, "s")
     with ctx.timer() as t:
         figures = env["sp.entitlement"]._sp_compute_period(

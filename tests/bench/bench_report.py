@@ -50,35 +50,10 @@ def _setup(env, ctx, count):
     period = (fields.Date.today() - relativedelta(months=1)).replace(day=1)
     province, communes, office, programme, categories = _fixture(env, 10)
     env.flush_all()
-    cr, uid = env.cr, env.uid
     with ctx.timer() as t:
-        cr.execute(SQL("""
-            INSERT INTO sp_individual (name, gender, birthdate, birthdate_precision, birth_year,
-                   id_number, area_id, commune_id, province_id, company_id, disability_level,
-                   active, is_deceased, create_uid, create_date, write_uid, write_date)
-            SELECT 'Người báo cáo ' || g, CASE WHEN mod(g, 2) = 0 THEN 'male' ELSE 'female' END,
-                   DATE '1930-01-01' + mod(g * 37, 30000), 'day', 1930 + mod(g * 37, 30000) / 366,
-                   '8' || lpad(g::text, 11, '0'), c.ids[1 + mod(g, %(n)s)], c.ids[1 + mod(g, %(n)s)],
-                   %(province)s, %(office)s, 'none', TRUE, FALSE, %(uid)s, now(), %(uid)s, now()
-              FROM generate_series(1, %(count)s) g, (SELECT %(communes)s::int[] AS ids) c
-        """, n=len(communes), province=province.id, office=office.id, uid=uid, count=count,
-            communes=communes.ids))
-        cr.execute(SQL("""
-            INSERT INTO sp_enrolment (programme_id, individual_id, state, area_id, commune_id,
-                   province_id, company_id, date_start, application_date, popdb_status,
-                   dependant_count, disability_level, monthly_amount, create_uid, create_date,
-                   write_uid, write_date)
-            SELECT %(programme)s, i.id, 'active', i.area_id, i.commune_id, i.province_id,
-                   i.company_id, %(start)s, %(start)s, 'matched', 1, 'none', %(level)s,
-                   %(uid)s, now(), %(uid)s, now()
-              FROM sp_individual i WHERE i.company_id = %(office)s
-        """, programme=programme.id, start=period, level=LEVEL, uid=uid, office=office.id))
-        cr.execute(SQL("""
-            INSERT INTO sp_benefit_category_sp_enrolment_rel (sp_enrolment_id, sp_benefit_category_id)
-            SELECT e.id, (%s::int[])[1 + mod(e.id, 3)] FROM sp_enrolment e WHERE e.programme_id = %s
-        """, categories.ids, programme.id))
-        cr.execute("ANALYZE sp_individual")
-        cr.execute("ANALYZE sp_enrolment")
+        ctx.enrol_people(env, count, programme, categories, province, office, communes,
+                         period, LEVEL, name="Người báo cáo", id_prefix="8",
+                         birth_days=30000, birth_step=37)
     ctx.report("report.setup.enrolments", count, "enrolments")
     ctx.report("report.setup.seconds", t.seconds, "s")
     return period, province, communes, office, programme

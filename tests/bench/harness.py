@@ -73,6 +73,47 @@ class Context:
     def size(self, full, smoke):
         return smoke if self.smoke else full
 
+    def enrol_people(self, env, count, programme, categories, province, office, communes,
+                     start, amount, name="Người đo tải", id_prefix="9", birth_days=5000,
+                     birth_step=1):
+        """``count`` people spread over ``communes`` with an active enrolment each in
+        ``programme`` from ``start`` (``categories`` given in turn), written set-based: the
+        fixture of the benchmarks that need enrolled people. Personal IDs are ``id_prefix``
+        and 11 digits (no real province code starts with 8 or 9, so none collides)."""
+        from odoo.tools import SQL  # noqa: PLC0415 - addons path set late
+
+        cr, uid = env.cr, env.uid
+        cr.execute(SQL("""
+            INSERT INTO sp_individual (name, gender, birthdate, birthdate_precision, birth_year,
+                   id_number, area_id, commune_id, province_id, company_id, disability_level,
+                   active, is_deceased, create_uid, create_date, write_uid, write_date)
+            SELECT %(name)s || ' ' || g, CASE WHEN mod(g, 2) = 0 THEN 'male' ELSE 'female' END,
+                   DATE '1930-01-01' + mod(g * %(step)s, %(days)s), 'day',
+                   1930 + mod(g * %(step)s, %(days)s) / 366,
+                   %(prefix)s || lpad(g::text, 11, '0'), c.ids[1 + mod(g, %(n)s)],
+                   c.ids[1 + mod(g, %(n)s)], %(province)s, %(office)s, 'none', TRUE, FALSE,
+                   %(uid)s, now(), %(uid)s, now()
+              FROM generate_series(1, %(count)s) g, (SELECT %(communes)s::int[] AS ids) c
+        """, name=name, step=birth_step, days=birth_days, prefix=id_prefix, n=len(communes),
+            province=province.id, office=office.id, uid=uid, count=count, communes=communes.ids))
+        cr.execute(SQL("""
+            INSERT INTO sp_enrolment (programme_id, individual_id, state, area_id, commune_id,
+                   province_id, company_id, date_start, application_date, popdb_status,
+                   dependant_count, disability_level, monthly_amount, create_uid, create_date,
+                   write_uid, write_date)
+            SELECT %(programme)s, i.id, 'active', i.area_id, i.commune_id, i.province_id,
+                   i.company_id, %(start)s, %(start)s, 'matched', 1, 'none', %(amount)s,
+                   %(uid)s, now(), %(uid)s, now()
+              FROM sp_individual i WHERE i.company_id = %(office)s
+        """, programme=programme.id, start=start, amount=amount, uid=uid, office=office.id))
+        cr.execute(SQL("""
+            INSERT INTO sp_benefit_category_sp_enrolment_rel (sp_enrolment_id, sp_benefit_category_id)
+            SELECT e.id, (%(categories)s::int[])[1 + mod(e.id, %(n)s)]
+              FROM sp_enrolment e WHERE e.programme_id = %(programme)s
+        """, categories=categories.ids, n=len(categories), programme=programme.id))
+        cr.execute("ANALYZE sp_individual")
+        cr.execute("ANALYZE sp_enrolment")
+
     def compare(self, name, count, unit, fast_seconds, slow_count, slow_seconds):
         """Report ``name.set_based`` and ``name.orm`` rates (``unit``/s) and ``name.ratio``."""
         fast = count / max(fast_seconds, 1e-9)
